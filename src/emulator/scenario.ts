@@ -1,0 +1,121 @@
+/**
+ * A scenario is data (fixtures/scenarios/<name>.yaml): one EKS cluster, the IAM principals its STS
+ * knows, the local AWS config and kubeconfig a user would have, and what is broken.
+ * The loader validates a parsed YAML document into this shape; everything optional has a default.
+ */
+
+export type AuthenticationMode = 'CONFIG_MAP' | 'API_AND_CONFIG_MAP' | 'API';
+
+export interface ScenarioPrincipal {
+  /** Local handle used elsewhere in the scenario (profiles, creator, assumable roles). */
+  name: string;
+  /** IAM ARN: `arn:aws:iam::A:user/[path/]N` or `arn:aws:iam::A:role/[path/]N`. */
+  arn: string;
+  /** Unique ID as STS returns it (`AIDA…` users, `AROA…` roles). Generated when absent. */
+  userId?: string;
+  /** Long-term keys (users) or, for roles, the keys of a session of this role (ASIA…). */
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** For a role session: the session name (`i-0abc…` for an EC2 instance role). */
+  sessionName?: string;
+  /** STS answers `ExpiredToken` for these keys. */
+  expired?: boolean;
+  /** STS answers `InvalidClientTokenId` for these keys. */
+  invalid?: boolean;
+  /** Role ARNs this principal may assume (STS AssumeRole); others answer `AccessDenied`. */
+  canAssume?: string[];
+}
+
+export interface ScenarioAccessPolicy {
+  policyArn: string;
+  accessScope: { type: 'cluster' | 'namespace'; namespaces?: string[] };
+}
+
+export interface ScenarioAccessEntry {
+  principalArn: string;
+  type?: string; // STANDARD by default
+  username?: string;
+  kubernetesGroups?: string[];
+  policies?: ScenarioAccessPolicy[];
+}
+
+export type FaultKind = 'latency' | 'hang' | 'throttle' | '5xx';
+
+export interface ScenarioFault {
+  service: 'eks' | 'sts' | 'logs' | 'kube' | '*';
+  /** AWS operation name (`DescribeCluster`) or Kubernetes path prefix (`/api/v1`); `*` for all. */
+  operation?: string;
+  kind: FaultKind;
+  /** latency: milliseconds added. */
+  ms?: number;
+  /** throttle/5xx: how many calls fail before the service answers normally (default: all). */
+  count?: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  account: string;
+  region: string;
+  principals: ScenarioPrincipal[];
+  /** What the local machine is configured with. */
+  local: {
+    /** Profiles written to the isolated ~/.aws/credentials: profile name → principal name. */
+    profiles: Record<string, string>;
+    /** Environment of the shell (e.g. AWS_PROFILE); no credentials env when empty. */
+    env?: Record<string, string>;
+  };
+  /** How the kubeconfig for this scenario is written. */
+  kubeconfig: {
+    /** Default `client.authentication.k8s.io/v1beta1`. */
+    apiVersion?: string;
+    /** `aws-cli` (real `aws eks get-token`), `builtin` (our token generator), or a command name that does not exist. */
+    command?: 'aws-cli' | 'builtin' | string;
+    /** Cluster name in the exec args (default: the cluster's name). */
+    clusterName?: string;
+    /** Region in the exec args (default: the scenario region). */
+    region?: string;
+    /** `--role-arn` in the exec args. */
+    roleArn?: string;
+    /** `env: AWS_PROFILE` of the exec plugin. */
+    profile?: string;
+    /** Server URL override (a stale endpoint). */
+    server?: string;
+    /** A static bearer token instead of an exec plugin. */
+    staticToken?: string;
+  };
+  cluster: {
+    name: string;
+    status?: 'ACTIVE' | 'CREATING' | 'DELETING' | 'FAILED' | 'UPDATING';
+    version?: string;
+    authenticationMode?: AuthenticationMode;
+    bootstrapClusterCreatorAdminPermissions?: boolean;
+    /** Principal name of the creator (an invisible admin in CONFIG_MAP mode). */
+    creator?: string;
+    endpointPublicAccess?: boolean;
+    endpointPrivateAccess?: boolean;
+    publicAccessCidrs?: string[];
+    /** Enabled control-plane log types (`api`, `audit`, `authenticator`, …). */
+    logging?: string[];
+  };
+  /** The aws-auth ConfigMap `data` (raw strings, exactly as stored); absent = no ConfigMap. */
+  awsAuth?: { mapRoles?: string; mapUsers?: string; mapAccounts?: string; [key: string]: string | undefined };
+  accessEntries?: ScenarioAccessEntry[];
+  /** Kubernetes RBAC objects as they would be applied (kind Role/ClusterRole/RoleBinding/ClusterRoleBinding). */
+  rbac?: Record<string, unknown>[];
+  /** Wording of the authenticator's not-mapped error (SPEC §9); default `identity is not mapped`. */
+  notMappedMessage?: 'identity is not mapped' | 'Identity is not mapped' | 'ARN is not mapped';
+  /** Authenticator log lines already in CloudWatch when the scenario starts. */
+  logs?: { minutesAgo: number; message: string }[];
+  faults?: ScenarioFault[];
+  /** What eksdoctor and kubectl should conclude; e2e and conformance tests read it. */
+  expect: {
+    exitCode: number;
+    rootCauses: string[];
+    /** Rules that must appear among the findings. */
+    findings?: string[];
+    /** kubectl's symptom: `ok`, `Unauthorized`, `Forbidden`, `invalid apiVersion`, `executable not found`, `timeout`. */
+    kubectl: string;
+  };
+}

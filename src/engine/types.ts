@@ -1,0 +1,61 @@
+import type { Evidence, Target } from '../rules/types.js';
+import type { Facts } from './facts.js';
+
+/** What a check reports: a rule ID and the evidence; the report builder adds text, fix and docs. */
+export interface Finding {
+  rule: string;
+  evidence: Evidence;
+}
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
+
+export interface CheckOutcome {
+  findings: Finding[];
+  /** Set when this check could not establish what its dependents need: they are skipped with this reason. */
+  halt?: string;
+  /** Set when the check does not apply (e.g. offline, wrong auth mode): status `skip`. */
+  skip?: string;
+}
+
+export interface CheckContext {
+  /** Facts gathered so far; a check writes the ones it produces and reads those of its dependencies. */
+  facts: Facts;
+  /** Names for fix commands; checks fill it in as they learn them. */
+  target: Target;
+  options: RunOptions;
+  /** Aborted when the check's time is up or the run's `--timeout` is reached. */
+  signal: AbortSignal;
+  /** Milliseconds left before this check's deadline. */
+  remainingMs(): number;
+  /** Progress line for a spinner (TTY only) and --verbose. */
+  progress(message: string): void;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  /** Check IDs that must finish first; a halted or failed dependency skips this one. */
+  dependsOn: string[];
+  /** Every rule ID this check may emit; the engine refuses any other. */
+  emits: readonly string[];
+  /** Per-check bound, further limited by the run's `--timeout`. */
+  timeoutMs?: number;
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+export interface RunOptions {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  region?: string;
+  profile?: string;
+  principal?: string;
+  since: number;
+  noLogs: boolean;
+  offline: boolean;
+  awsAuthFile?: string;
+  timeoutMs: number;
+  verbose: boolean;
+  /** The environment the run resolves against (process.env, or an isolated one in `demo`). */
+  env: NodeJS.ProcessEnv;
+}
