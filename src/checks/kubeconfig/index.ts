@@ -1,0 +1,2 @@
+export { kubeconfigCheck } from './load.js';
+export { execPluginCheck } from './exec-plugin.js';

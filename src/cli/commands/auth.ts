@@ -1,0 +1,54 @@
+import { diagnose } from '../../diagnose.js';
+import type { RunOptions } from '../../engine/types.js';
+import { SEVERITY_RANK } from '../../rules/types.js';
+import type { Report } from '../../report/model.js';
+import { parseDuration } from '../duration.js';
+import { EXIT, UsageError } from '../errors.js';
+import { parseOutput, render, useColor } from '../output.js';
+import { VERSION } from '../version.js';
+
+export interface AuthFlags {
+  kubeconfig?: string;
+  context?: string;
+  offline?: boolean;
+  timeout: string;
+  output: string;
+  failOn: string;
+  color: boolean;
+  verbose?: boolean;
+}
+
+export function toRunOptions(flags: AuthFlags, env: NodeJS.ProcessEnv): RunOptions {
+  return {
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    since: 3_600_000,
+    noLogs: false,
+    offline: Boolean(flags.offline),
+    timeoutMs: parseDuration(flags.timeout, '--timeout'),
+    verbose: Boolean(flags.verbose),
+    env,
+  };
+}
+
+export function parseFailOn(value: string): 'error' | 'warning' {
+  if (value === 'error' || value === 'warning') return value;
+  throw new UsageError(`--fail-on must be error or warning (got "${value}")`);
+}
+
+/** Exit code of SPEC §3 for a finished report. */
+export function exitCodeOf(report: Report, failOn: 'error' | 'warning', internalErrors: string[]): number {
+  if (internalErrors.length > 0) return EXIT.internal;
+  return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? EXIT.findings : EXIT.ok;
+}
+
+export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const format = parseOutput(flags.output);
+  const failOn = parseFailOn(flags.failOn);
+  const options = toRunOptions(flags, env);
+  const verbose = options.verbose ? (m: string) => process.stderr.write(`… ${m}\n`) : undefined;
+  const { report, internalErrors } = await diagnose(options, VERSION, verbose);
+  process.stdout.write(await render(report, format, useColor(!flags.color, env, Boolean(process.stdout.isTTY))));
+  for (const e of internalErrors) process.stderr.write(`eksdoctor: internal error in check ${e}\n`);
+  return exitCodeOf(report, failOn, internalErrors);
+}

@@ -1,0 +1,34 @@
+import { CommanderError } from 'commander';
+import { EXIT, UsageError } from './errors.js';
+import { buildProgram } from './program.js';
+
+/** The one error boundary: every way out of the CLI becomes an exit code of SPEC §3, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
+  program.exitOverride();
+  for (const sub of program.commands) sub.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`eksdoctor: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`eksdoctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.EKSDOCTOR_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
+    return EXIT.internal;
+  }
+}
+
+// Exit explicitly: a hung socket or exec plugin must not keep the process past its --timeout.
+// Writes to pipes and files are synchronous on Linux, so nothing printed is lost.
+main(process.argv).then(
+  (code) => process.exit(code),
+  () => process.exit(EXIT.internal),
+);

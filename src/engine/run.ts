@@ -1,0 +1,140 @@
+import type { Target } from '../rules/types.js';
+import type { Facts } from './facts.js';
+import type { Check, CheckContext, CheckOutcome, CheckStatus, Finding, RunOptions } from './types.js';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  durationMs: number;
+  reason?: string;
+}
+
+export interface EmittedFinding extends Finding {
+  check: string;
+}
+
+export interface EngineResult {
+  checks: CheckResult[];
+  findings: EmittedFinding[];
+  facts: Facts;
+  target: Target;
+  /** Checks that threw or broke their contract: a bug, so the run exits 3. */
+  internalErrors: string[];
+}
+
+export interface EngineInput {
+  checks: Check[];
+  options: RunOptions;
+  target: Target;
+  severityOf(rule: string): 'error' | 'warning' | 'info' | undefined;
+  onProgress?(message: string): void;
+}
+
+const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
+
+class CheckTimeout extends Error {}
+
+/**
+ * Runs checks as a dependency graph: every check starts as soon as all it depends on has finished,
+ * so independent checks run concurrently; results are listed in declared order (Flutter doctor).
+ */
+export async function runChecks(input: EngineInput): Promise<EngineResult> {
+  const { checks, options, target } = input;
+  const facts: Facts = {};
+  const deadline = Date.now() + options.timeoutMs;
+  const results = new Map<string, CheckResult>();
+  const halted = new Map<string, string>();
+  const findings = new Map<string, EmittedFinding[]>();
+  const internalErrors: string[] = [];
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  for (const c of checks) for (const d of c.dependsOn) if (!byId.has(d)) throw new Error(`check ${c.id} depends on unknown check ${d}`);
+
+  const started = new Map<string, Promise<void>>();
+  const start = (check: Check): Promise<void> => {
+    let p = started.get(check.id);
+    if (!p) {
+      p = Promise.all(check.dependsOn.map((d) => start(byId.get(d)!))).then(() => runOne(check));
+      started.set(check.id, p);
+    }
+    return p;
+  };
+
+  const runOne = async (check: Check): Promise<void> => {
+    const t0 = Date.now();
+    const blocked = check.dependsOn.find((d) => halted.has(d));
+    if (blocked) {
+      const reason = `dependency failed: ${blocked} (${halted.get(blocked)})`;
+      results.set(check.id, { id: check.id, title: check.title, status: 'skip', durationMs: 0, reason });
+      halted.set(check.id, `skipped`);
+      return;
+    }
+    const budget = Math.max(0, Math.min(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, deadline - Date.now()));
+    const controller = new AbortController();
+    const checkDeadline = Date.now() + budget;
+    const ctx: CheckContext = {
+      facts,
+      target,
+      options,
+      signal: controller.signal,
+      remainingMs: () => Math.max(0, checkDeadline - Date.now()),
+      progress: (message) => input.onProgress?.(`${check.title}: ${message}`),
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort(new CheckTimeout());
+        reject(new CheckTimeout());
+      }, budget);
+    });
+    let outcome: CheckOutcome;
+    try {
+      outcome = await Promise.race([check.run(ctx), timeout]);
+    } catch (err) {
+      const timedOut = err instanceof CheckTimeout;
+      const reason = timedOut ? `timed out after ${(budget / 1000).toFixed(1)} s` : `internal error: ${describe(err)}`;
+      if (!timedOut) internalErrors.push(`${check.id}: ${describe(err)}`);
+      results.set(check.id, { id: check.id, title: check.title, status: 'error', durationMs: Date.now() - t0, reason });
+      halted.set(check.id, reason);
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    const undeclared = outcome.findings.find((f) => !check.emits.includes(f.rule) || input.severityOf(f.rule) === undefined);
+    if (undeclared) {
+      const reason = `internal error: emitted undeclared rule ${undeclared.rule}`;
+      internalErrors.push(`${check.id}: ${reason}`);
+      results.set(check.id, { id: check.id, title: check.title, status: 'error', durationMs: Date.now() - t0, reason });
+      halted.set(check.id, reason);
+      return;
+    }
+    findings.set(check.id, outcome.findings.map((f) => ({ ...f, check: check.id })));
+    const status = outcome.skip ? 'skip' : statusOf(outcome.findings, input.severityOf);
+    results.set(check.id, {
+      id: check.id,
+      title: check.title,
+      status,
+      durationMs: Date.now() - t0,
+      ...((outcome.skip ?? outcome.halt) !== undefined && { reason: outcome.skip ?? outcome.halt }),
+    });
+    if (outcome.halt !== undefined || outcome.skip !== undefined) halted.set(check.id, outcome.halt ?? outcome.skip!);
+  };
+
+  await Promise.all(checks.map(start));
+  return {
+    checks: checks.map((c) => results.get(c.id)!),
+    findings: checks.flatMap((c) => findings.get(c.id) ?? []),
+    facts,
+    target,
+    internalErrors,
+  };
+}
+
+export function statusOf(findings: Finding[], severityOf: EngineInput['severityOf']): CheckStatus {
+  const severities = new Set(findings.map((f) => severityOf(f.rule)));
+  return severities.has('error') ? 'fail' : severities.has('warning') ? 'warn' : 'pass';
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

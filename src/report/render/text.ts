@@ -1,0 +1,70 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { CheckStatus } from '../../engine/types.js';
+import type { Severity } from '../../rules/types.js';
+import type { Report, ReportFinding, Verdict } from '../model.js';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const STATUS_GLYPH: Record<CheckStatus, string> = { pass: '✔', warn: '!', fail: '✖', skip: '-', error: '?' };
+const SEVERITY_GLYPH: Record<Severity, string> = { error: '✖', warning: '!', info: 'i' };
+const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
+
+/** Human report: verdict and root cause first, then one line per check, then findings with ready-to-paste fixes. */
+export function renderText(report: Report, options: TextOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const paint = painter(c);
+  const out: string[] = [];
+  const where = [report.target.context, report.target.region].filter(Boolean).join(' · ');
+  out.push(`${paint.verdict(report.verdict)(`${VERDICT_WORD[report.verdict]}`)}  ${c.bold(report.summary)}`);
+  if (where) out.push(c.dim(`   ${where}${report.target.server ? ` · ${report.target.server}` : ''}`));
+  if (report.identity) out.push(c.dim(`   identity: ${report.identity.arn}${report.identity.principalArn !== report.identity.arn ? ` → ${report.identity.principalArn}` : ''} (${report.identity.source})`));
+  out.push('', c.bold('Checks'));
+  const width = Math.max(...report.checks.map((ch) => ch.title.length), 8);
+  for (const ch of report.checks) {
+    const reason = ch.reason ? c.dim(`  ${ch.reason}`) : '';
+    out.push(`  ${paint.status(ch.status)(STATUS_GLYPH[ch.status])} ${ch.title.padEnd(width)} ${c.dim(`${ch.durationMs} ms`)}${reason}`);
+  }
+  if (report.findings.length > 0) out.push('', c.bold('Findings'));
+  for (const f of report.findings) out.push(...renderFinding(f, c, paint));
+  return `${out.join('\n')}\n`;
+}
+
+function renderFinding(f: ReportFinding, c: ChalkInstance, paint: ReturnType<typeof painter>): string[] {
+  const lines: string[] = [];
+  const tag = f.rootCause ? c.bold(' ROOT CAUSE') : '';
+  lines.push(`  ${paint.severity(f.severity)(SEVERITY_GLYPH[f.severity])} ${f.title}${tag}  ${c.dim(`[${f.rule}]`)}`);
+  if (f.detail) lines.push(...wrap(f.detail, 6).map((l) => c.dim(l)));
+  if (f.explains?.length) lines.push(c.dim(`      explains: ${f.explains.join(', ')}`));
+  if (f.fix) {
+    lines.push(`      ${c.bold('Fix:')} ${f.fix.summary}`);
+    for (const cmd of f.fix.commands) lines.push(`        ${c.cyan(cmd)}`);
+  }
+  if (f.severity !== 'info' && f.docs.length > 0) lines.push(c.dim(`      Docs: ${f.docs.join(' ')}`));
+  return lines;
+}
+
+function painter(c: ChalkInstance) {
+  return {
+    verdict: (v: Verdict) => (v === 'pass' ? c.bgGreen.black : v === 'warn' ? c.bgYellow.black : c.bgRed.white),
+    status: (s: CheckStatus) => (s === 'pass' ? c.green : s === 'warn' ? c.yellow : s === 'fail' || s === 'error' ? c.red : c.dim),
+    severity: (s: Severity) => (s === 'error' ? c.red : s === 'warning' ? c.yellow : c.blue),
+  };
+}
+
+function wrap(text: string, indent: number, width = 100): string[] {
+  const pad = ' '.repeat(indent);
+  const lines: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(' ')) {
+      if (line && line.length + word.length + 1 > width - indent) {
+        lines.push(pad + line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(pad + line);
+  }
+  return lines;
+}

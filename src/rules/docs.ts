@@ -1,0 +1,21 @@
+/** Canonical documentation pages (SPEC §9), named once so rules cite them consistently. */
+export const DOCS = {
+  troubleshootingUnauthorized: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#unauthorized',
+  unauthorizedKnowledgeCenter: 'https://repost.aws/knowledge-center/eks-api-server-unauthorized-error',
+  accessEntries: 'https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html',
+  creatingAccessEntries: 'https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html',
+  accessPolicies: 'https://docs.aws.amazon.com/eks/latest/userguide/access-policies.html',
+  authConfigMap: 'https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html',
+  migratingAccessEntries: 'https://docs.aws.amazon.com/eks/latest/userguide/migrating-access-entries.html',
+  settingUpAccessEntries: 'https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html',
+  clusterEndpoint: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
+  controlPlaneLogs: 'https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html',
+  createKubeconfig: 'https://docs.aws.amazon.com/eks/latest/userguide/create-kubeconfig.html',
+  securityIamTroubleshoot: 'https://docs.aws.amazon.com/eks/latest/userguide/security-iam-troubleshoot.html',
+  awsCliInstall: 'https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html',
+  awsCliConfigFiles: 'https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html',
+  ssoUser: 'https://repost.aws/knowledge-center/eks-configure-sso-user',
+  credentialPlugins: 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins',
+  kubeconfigFiles: 'https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/',
+  rbac: 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/',
+} as const;

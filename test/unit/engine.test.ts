@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { runChecks } from '../../src/engine/run.js';
+import type { Check, RunOptions } from '../../src/engine/types.js';
+
+const options: RunOptions = { since: 3_600_000, noLogs: false, offline: true, timeoutMs: 5_000, verbose: false, env: {} };
+const severityOf = (rule: string) => (({ 'x/error': 'error', 'x/warn': 'warning', 'x/info': 'info' }) as const)[rule];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function check(id: string, over: Partial<Check> = {}): Check {
+  return { id, title: id, dependsOn: [], emits: ['x/error', 'x/warn', 'x/info'], run: async () => ({ findings: [] }), ...over };
+}
+
+const run = (checks: Check[], timeoutMs = 5_000) => runChecks({ checks, options: { ...options, timeoutMs }, target: { kubeconfig: [] }, severityOf });
+
+describe('runChecks', () => {
+  it('starts independent checks together and lists results in declared order', async () => {
+    const started: string[] = [];
+    const slow = (id: string) => check(id, { run: async () => (started.push(id), await sleep(50), { findings: [] }) });
+    const r = await run([slow('a'), slow('b'), check('c', { dependsOn: ['a', 'b'], run: async () => (started.push('c'), { findings: [] }) })]);
+    expect(started.slice(0, 2).sort()).toEqual(['a', 'b']);
+    expect(started[2]).toBe('c');
+    expect(r.checks.map((c) => c.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('derives each status from the severities of its findings', async () => {
+    const r = await run([
+      check('e', { run: async () => ({ findings: [{ rule: 'x/error', evidence: {} }, { rule: 'x/info', evidence: {} }] }) }),
+      check('w', { run: async () => ({ findings: [{ rule: 'x/warn', evidence: {} }] }) }),
+      check('p', { run: async () => ({ findings: [{ rule: 'x/info', evidence: {} }] }) }),
+    ]);
+    expect(r.checks.map((c) => c.status)).toEqual(['fail', 'warn', 'pass']);
+    expect(r.findings.map((f) => f.check)).toEqual(['e', 'e', 'w', 'p']);
+  });
+
+  it('skips the dependents of a halted check, transitively, with the reason', async () => {
+    const r = await run([check('a', { run: async () => ({ findings: [], halt: 'no kubeconfig' }) }), check('b', { dependsOn: ['a'] }), check('c', { dependsOn: ['b'] })]);
+    expect(r.checks[1]).toMatchObject({ status: 'skip', reason: 'dependency failed: a (no kubeconfig)' });
+    expect(r.checks[2]).toMatchObject({ status: 'skip' });
+  });
+
+  it('turns an exception into status error and an internal error (exit 3), and keeps the others running', async () => {
+    const r = await run([check('boom', { run: async () => { throw new Error('kaput'); } }), check('ok')]);
+    expect(r.checks[0]).toMatchObject({ status: 'error', reason: 'internal error: kaput' });
+    expect(r.checks[1]!.status).toBe('pass');
+    expect(r.internalErrors).toEqual(['boom: kaput']);
+  });
+
+  it('bounds a check by its timeout and aborts its signal; a timeout is not a bug', async () => {
+    let aborted = false;
+    const hang = check('hang', { timeoutMs: 50, run: (ctx) => new Promise(() => ctx.signal.addEventListener('abort', () => (aborted = true))) });
+    const r = await run([hang, check('after', { dependsOn: ['hang'] })]);
+    expect(r.checks[0]).toMatchObject({ status: 'error', reason: 'timed out after 0.1 s' });
+    expect(r.checks[1]!.status).toBe('skip');
+    expect(aborted).toBe(true);
+    expect(r.internalErrors).toEqual([]);
+  });
+
+  it('bounds every check by the run-wide --timeout', async () => {
+    const r = await run([check('hang', { run: () => new Promise(() => {}) })], 30);
+    expect(r.checks[0]!.status).toBe('error');
+  });
+
+  it('refuses a rule the check did not declare, as ESLint refuses an undeclared fix', async () => {
+    const r = await run([check('sneaky', { emits: ['x/info'], run: async () => ({ findings: [{ rule: 'x/error', evidence: {} }] }) })]);
+    expect(r.checks[0]).toMatchObject({ status: 'error', reason: 'internal error: emitted undeclared rule x/error' });
+    expect(r.internalErrors).toHaveLength(1);
+  });
+
+  it('marks a check that does not apply as skip', async () => {
+    const r = await run([check('n/a', { run: async () => ({ findings: [], skip: 'not an EKS cluster' }) })]);
+    expect(r.checks[0]).toMatchObject({ status: 'skip', reason: 'not an EKS cluster' });
+  });
+});
