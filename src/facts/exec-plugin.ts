@@ -31,7 +31,8 @@ export function parseExecPlugin(exec: ExecConfig): ExecPluginIntent {
       kind: 'aws-cli',
       clusterName: args.get('--cluster-name') ?? args.get('--cluster-id'),
       region: args.get('--region') ?? envRegion,
-      roleArn: args.get('--role-arn'),
+      // update-kubeconfig writes `--role` (argparse prefix of get-token's --role-arn; awscli customizations/eks/update_kubeconfig.py).
+      roleArn: args.get('--role-arn') ?? args.get('--role'),
       profile,
       profileSource,
     };

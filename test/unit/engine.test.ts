@@ -38,6 +38,16 @@ describe('runChecks', () => {
     expect(r.checks[2]).toMatchObject({ status: 'skip' });
   });
 
+  it('runs a check that only comes after a halted one, without skipping it', async () => {
+    const order: string[] = [];
+    const r = await run([
+      check('a', { run: async () => (await sleep(20), order.push('a'), { findings: [], halt: 'nothing found' }) }),
+      check('b', { after: ['a'], run: async () => (order.push('b'), { findings: [] }) }),
+    ]);
+    expect(order).toEqual(['a', 'b']);
+    expect(r.checks[1]!.status).toBe('pass');
+  });
+
   it('turns an exception into status error and an internal error (exit 3), and keeps the others running', async () => {
     const r = await run([check('boom', { run: async () => { throw new Error('kaput'); } }), check('ok')]);
     expect(r.checks[0]).toMatchObject({ status: 'error', reason: 'internal error: kaput' });

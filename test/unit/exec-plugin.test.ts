@@ -12,6 +12,7 @@ const exec = (command: string, args: string[], env: Record<string, string> = {})
 describe('parseExecPlugin', () => {
   it.each([
     ['aws eks update-kubeconfig', exec('aws', ['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'prod', '--output', 'json']), { kind: 'aws-cli', clusterName: 'prod', region: 'us-west-2' }],
+    ['update-kubeconfig --role-arn writes --role', exec('aws', ['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'prod', '--output', 'json', '--role', 'arn:aws:iam::1:role/r']), { roleArn: 'arn:aws:iam::1:role/r' }],
     ['with --role-arn', exec('aws', ['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'prod', '--role-arn', 'arn:aws:iam::1:role/r']), { roleArn: 'arn:aws:iam::1:role/r' }],
     ['profile in exec env', exec('aws', ['eks', 'get-token', '--cluster-name', 'prod'], { AWS_PROFILE: 'dev' }), { profile: 'dev', profileSource: 'exec-env' }],
     ['--profile beats AWS_PROFILE', exec('aws', ['--profile', 'ops', 'eks', 'get-token', '--cluster-name', 'prod'], { AWS_PROFILE: 'dev' }), { profile: 'ops', profileSource: 'args' }],

@@ -1,0 +1,528 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/engine/types.js';
+import { adminMappings, mapIdentity, parseAwsAuthData, parseAwsAuthManifest, type AwsAuthConfig, type CallerIdentity } from '../../src/facts/aws-auth.js';
+import { awsAuthRules } from '../../src/rules/aws-auth.js';
+import type { Rule, Target } from '../../src/rules/types.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/aws-auth/${name}`, import.meta.url), 'utf8');
+const manifest = (name: string) => parseAwsAuthManifest(fixture(name), name);
+const rulesOf = (problems: Finding[]) => problems.map((p) => p.rule);
+const find = (problems: Finding[], rule: string) => problems.filter((p) => p.rule === rule);
+const A = '111122223333';
+
+describe('parseAwsAuthData: authenticator semantics (pkg/mapper/configmap ParseMap)', () => {
+  it('loads the three sections; entry fields are case-insensitive', () => {
+    const c = parseAwsAuthData({
+      mapRoles: `- roleARN: arn:aws:iam::${A}:role/admin\n  UserName: admin\n  Groups: [system:masters]\n`,
+      mapUsers: `- UserArn: arn:aws:iam::${A}:user/alice\n  username: alice\n  groups:\n  - devs\n`,
+      mapAccounts: `- "${A}"\n- 012345678901\n`,
+    });
+    expect(c.roles).toEqual([{ section: 'mapRoles', arn: `arn:aws:iam::${A}:role/admin`, username: 'admin', groups: ['system:masters'], line: 1 }]);
+    expect(c.users).toEqual([{ section: 'mapUsers', arn: `arn:aws:iam::${A}:user/alice`, username: 'alice', groups: ['devs'], line: 1 }]);
+    // yaml.v2 into []string keeps the text, so a leading zero survives.
+    expect(c.accounts).toEqual([A, '012345678901']);
+    expect(c.problems).toEqual([]);
+  });
+
+  it('a YAML error drops only its own section, with the line inside the file', () => {
+    const c = parseAwsAuthData(
+      { mapRoles: `- rolearn: arn:aws:iam::${A}:role/a\n  username: a\n   groups: [x]\n`, mapUsers: `- userarn: arn:aws:iam::${A}:user/alice\n  username: alice\n` },
+      { file: 'cm.yaml', lineOffsets: { mapRoles: 10, mapUsers: 20 } },
+    );
+    expect(c.roles).toEqual([]);
+    expect(c.users).toHaveLength(1);
+    expect(c.users[0]!.line).toBe(21);
+    expect(c.problems).toEqual([{ rule: 'aws-auth/invalid-yaml', evidence: expect.objectContaining({ section: 'mapRoles', file: 'cm.yaml', line: 13, dropped: 'section' }) }]);
+  });
+
+  it('tabs in indentation break the section', () => {
+    const c = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/a\n\tusername: a\n` });
+    expect(c.roles).toEqual([]);
+    expect(find(c.problems, 'aws-auth/invalid-yaml')[0]!.evidence).toMatchObject({ section: 'mapRoles', line: 2 });
+  });
+
+  it('a misspelled top-level key is ignored and reported', () => {
+    const c = parseAwsAuthData({ maproles: `- rolearn: arn:aws:iam::${A}:role/a\n  username: a\n`, MapUsers: '[]' });
+    expect(c.roles).toEqual([]);
+    expect(find(c.problems, 'aws-auth/unknown-key').map((p) => [p.evidence.key, p.evidence.suggestedKey])).toEqual([
+      ['maproles', 'mapRoles'],
+      ['MapUsers', 'mapUsers'],
+    ]);
+  });
+
+  it.each([
+    ['no rolearn', { mapRoles: '- username: x\n  groups: [a]\n' }, 'aws-auth/invalid-yaml', { line: 1, dropped: 'entry' }, 0],
+    ['rolearn of the wrong type', { mapRoles: '- rolearn: 12\n  username: x\n' }, 'aws-auth/invalid-yaml', { line: 1, dropped: 'entry' }, 0],
+    ['userarn in mapRoles', { mapRoles: `- userarn: arn:aws:iam::${A}:user/bob\n  username: bob\n` }, 'aws-auth/invalid-yaml', { arn: `arn:aws:iam::${A}:user/bob`, dropped: 'entry' }, 0],
+    ['entry that is not a mapping', { mapRoles: `- just a string\n- rolearn: arn:aws:iam::${A}:role/a\n` }, 'aws-auth/invalid-yaml', { line: 1, dropped: 'entry' }, 1],
+    ['section that is not a list', { mapRoles: `rolearn: arn:aws:iam::${A}:role/a\nusername: a\n` }, 'aws-auth/invalid-yaml', { dropped: 'section' }, 0],
+    ['misspelt entry field', { mapRoles: `- rolearn: arn:aws:iam::${A}:role/a\n  username: a\n  group: [system:masters]\n` }, 'aws-auth/unknown-key', { key: 'group', suggestedKey: 'groups', line: 3 }, 1],
+  ])('%s', (_name, data, rule, evidence, kept) => {
+    const c = parseAwsAuthData(data);
+    expect(c.roles).toHaveLength(kept);
+    expect(find(c.problems, rule)[0]?.evidence).toMatchObject(evidence);
+  });
+
+  it('keeps an entry whose groups is a string, with no groups (Go json skips the field)', () => {
+    const c = parseAwsAuthData({ mapUsers: `- userarn: arn:aws:iam::${A}:user/carol\n  username: carol\n  groups: system:masters\n` });
+    expect(c.users).toEqual([{ section: 'mapUsers', arn: `arn:aws:iam::${A}:user/carol`, username: 'carol', groups: [], line: 1 }]);
+    expect(find(c.problems, 'aws-auth/invalid-yaml')[0]!.evidence).toMatchObject({ line: 3, arn: `arn:aws:iam::${A}:user/carol` });
+  });
+
+  it('two spellings of one field: the byte-wise greatest wins (sorted JSON keys, last match)', () => {
+    const c = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/lower\n  roleARN: arn:aws:iam::${A}:role/upper\n` });
+    expect(c.roles.map((r) => r.arn)).toEqual([`arn:aws:iam::${A}:role/lower`]);
+  });
+
+  it('sso matcher entries (pkg/config SSOARNMatcher): alone they are skipped quietly, with a rolearn the entry is dropped', () => {
+    const alone = parseAwsAuthData({ mapRoles: `- sso:\n    permissionSetName: Admin\n    accountID: "${A}"\n  username: admin\n` });
+    expect(alone).toEqual({ roles: [], users: [], accounts: [], problems: [] });
+    const both = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/a\n  sso:\n    permissionSetName: Admin\n  username: a\n` });
+    expect(both.roles).toEqual([]);
+    expect(find(both.problems, 'aws-auth/invalid-yaml')[0]!.evidence).toMatchObject({ line: 2, dropped: 'entry' });
+  });
+
+  it(`more than 5000 entries: the rest is not checked, and that is said`, () => {
+    const many = Array.from({ length: 5002 }, (_, i) => `- rolearn: arn:aws:iam::${A}:role/r${i}\n  username: r${i}\n`).join('');
+    const c = parseAwsAuthData({ mapRoles: many });
+    expect(c.roles).toHaveLength(5000);
+    expect(c.roles[4999]!.line).toBe(9999);
+    expect(find(c.problems, 'aws-auth/invalid-yaml')[0]!.evidence.reason).toMatch(/5002 entries/);
+  });
+
+  it('blank sections are not errors', () => {
+    expect(parseAwsAuthData({ mapRoles: '', mapUsers: '  \n', mapAccounts: '""' })).toEqual({ roles: [], users: [], accounts: [], problems: [] });
+  });
+
+  it('a non-string section (hostile input) is a finding, not a crash', () => {
+    const c = parseAwsAuthData({ mapRoles: 42 as unknown as string, mapUsers: { a: 1 } as unknown as string });
+    expect(rulesOf(c.problems)).toEqual(['aws-auth/invalid-yaml', 'aws-auth/invalid-yaml']);
+  });
+
+  it('an oversized section is refused with a finding', () => {
+    const big = `- rolearn: arn:aws:iam::${A}:role/a\n` + '#'.repeat(1024 * 1024 + 1);
+    const c = parseAwsAuthData({ mapRoles: big });
+    expect(c.roles).toEqual([]);
+    expect(find(c.problems, 'aws-auth/invalid-yaml')[0]!.evidence.reason).toMatch(/1 MiB/);
+  });
+});
+
+describe('lint findings carry the line of the entry', () => {
+  const pitfalls = manifest('pitfalls.yaml');
+  it.each([
+    ['aws-auth/assumed-role-arn', { line: 9, section: 'mapRoles', suggestedArn: `arn:aws:iam::${A}:role/ci-deployer` }],
+    ['aws-auth/user-in-map-roles', { line: 13, arn: `arn:aws:iam::${A}:user/bob` }],
+    ['aws-auth/invalid-username-template', { line: 17, placeholder: '{{sessionname}}', reason: 'unknown-placeholder', suggestedTemplate: 'ops:{{SessionName}}' }],
+    ['aws-auth/duplicate-entry', { lines: [17, 21], effectiveLine: 21, effectiveUsername: 'ops-2' }],
+    ['aws-auth/unknown-key', { key: 'MapAccounts', suggestedKey: 'mapAccounts', line: 36, section: 'data' }],
+    ['aws-auth/role-in-map-users', { line: 29, section: 'mapUsers', arn: `arn:aws:iam::${A}:role/legacy-admin` }],
+  ])('%s', (rule, evidence) => {
+    expect(find(pitfalls.problems, rule)[0]?.evidence).toMatchObject({ file: 'pitfalls.yaml', ...evidence });
+  });
+
+  it('session templates in mapUsers are flagged (IAM users have no session)', () => {
+    const carol = find(pitfalls.problems, 'aws-auth/invalid-username-template').find((p) => p.evidence.section === 'mapUsers');
+    expect(carol?.evidence).toMatchObject({ line: 33, reason: 'no-session-for-users', placeholder: '{{SessionName}}' });
+  });
+
+  it('misspelled MapAccounts is not loaded', () => {
+    expect(pitfalls.config?.accounts).toEqual([]);
+  });
+
+  it.each([
+    ['{{AccountID}}-{{SessionName}}-{{SessionNameRaw}}-{{AccessKeyID}}', 'mapRoles', []],
+    ['system:node:{{EC2PrivateDNSName}}', 'mapRoles', []],
+    ['admin-{{AccountID}}', 'mapUsers', []],
+    ['{{ SessionName }}', 'mapRoles', ['unknown-placeholder']],
+    ['{{UserName}}', 'mapRoles', ['unknown-placeholder']],
+    ['admin-{{SessionName', 'mapRoles', ['unclosed-braces']],
+    ['{{SessionNameRaw}}', 'mapUsers', ['no-session-for-users']],
+    ['system:node:{{EC2PrivateDNSName}}', 'mapUsers', ['ec2-dns-for-users']],
+  ])('template %j in %s', (template, section, reasons) => {
+    const key = section === 'mapRoles' ? 'rolearn' : 'userarn';
+    const arn = section === 'mapRoles' ? `arn:aws:iam::${A}:role/r` : `arn:aws:iam::${A}:user/u`;
+    const c = parseAwsAuthData({ [section]: `- ${key}: ${arn}\n  username: "${template}"\n` });
+    expect(find(c.problems, 'aws-auth/invalid-username-template').map((p) => p.evidence.reason)).toEqual(reasons);
+  });
+
+  it('templates in groups are checked too', () => {
+    const c = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/r\n  username: r\n  groups: ["team-{{accountId}}"]\n` });
+    expect(find(c.problems, 'aws-auth/invalid-username-template')[0]!.evidence).toMatchObject({ field: 'groups', suggestedTemplate: 'team-{{AccountID}}' });
+  });
+
+  it.each([
+    [`arn:aws:iam::${A}:role/dev-*`, 'wildcard'],
+    [`arn:aws:iam:${A}:role/x`, 'malformed'],
+    [`arn:moon:iam::${A}:role/x`, 'partition'],
+    [`arn:aws:iam::${A}:group/admins`, 'not-a-principal'],
+  ])('invalid ARN %s (%s)', (arn, reason) => {
+    const c = parseAwsAuthData({ mapRoles: `- rolearn: "${arn}"\n  username: x\n` });
+    expect(find(c.problems, 'aws-auth/invalid-arn')[0]?.evidence).toMatchObject({ arn, reason });
+  });
+
+  it('a role with a path in mapUsers is both misplaced and unmatchable', () => {
+    const c = parseAwsAuthData({ mapUsers: `- userarn: arn:aws:iam::${A}:role/team/admin\n  username: admin\n` });
+    expect(rulesOf(c.problems).sort()).toEqual(['aws-auth/role-arn-has-path', 'aws-auth/role-in-map-users']);
+  });
+
+  it('the same ARN in mapRoles and mapUsers: the role entry is the one in effect', () => {
+    const c = parseAwsAuthData({
+      mapRoles: `- rolearn: arn:aws:iam::${A}:role/x\n  username: from-roles\n`,
+      mapUsers: `- userarn: arn:aws:iam::${A}:role/x\n  username: from-users\n`,
+    });
+    expect(find(c.problems, 'aws-auth/duplicate-entry')[0]!.evidence).toMatchObject({ section: 'mapRoles', effectiveUsername: 'from-roles', sections: ['mapRoles', 'mapUsers'] });
+  });
+
+  it('case variants of one user ARN are flagged as unpredictable', () => {
+    const c = parseAwsAuthData({ mapUsers: `- userarn: arn:aws:iam::${A}:user/Bob\n  username: a\n- userarn: arn:aws:iam::${A}:user/bob\n  username: b\n` });
+    expect(find(c.problems, 'aws-auth/duplicate-entry')[0]!.evidence).toMatchObject({ nondeterministic: true, lines: [1, 3] });
+  });
+});
+
+describe('parseAwsAuthManifest', () => {
+  it('eksctl shape: node role, admin role, admin user, lines in the file, no findings', () => {
+    const r = manifest('eksctl-healthy.yaml');
+    expect(r.problems).toEqual([]);
+    expect(r.config!.roles.map((m) => [m.line, m.username, m.groups])).toEqual([
+      [8, 'system:node:{{EC2PrivateDNSName}}', ['system:bootstrappers', 'system:nodes']],
+      [12, 'platform-admin:{{SessionName}}', ['system:masters']],
+    ]);
+    expect(r.config!.users.map((m) => m.line)).toEqual([17]);
+  });
+
+  it('EKS docs shape with mapAccounts', () => {
+    const r = manifest('docs-example.yaml');
+    expect(r.problems).toEqual([]);
+    expect(r.config!.accounts).toEqual(['444455556666']);
+    expect(r.config!.roles.map((m) => m.line)).toEqual([9, 14]);
+  });
+
+  it('SSO role with path and a team path: both flagged with the pathless ARN', () => {
+    const r = manifest('sso-role-with-path.yaml');
+    expect(find(r.problems, 'aws-auth/role-arn-has-path').map((p) => [p.evidence.line, p.evidence.sso, p.evidence.suggestedArn])).toEqual([
+      [14, true, `arn:aws:iam::${A}:role/AWSReservedSSO_AdministratorAccess_0123456789abcdef`],
+      [18, false, `arn:aws:iam::${A}:role/deployer`],
+    ]);
+  });
+
+  it('malformed mapRoles: dropped with its file line, mapUsers still loads', () => {
+    const r = manifest('malformed-section.yaml');
+    expect(r.problems).toEqual([{ rule: 'aws-auth/invalid-yaml', evidence: expect.objectContaining({ file: 'malformed-section.yaml', section: 'mapRoles', line: 11 }) }]);
+    expect(r.config!.roles).toEqual([]);
+    expect(r.config!.users.map((u) => u.arn)).toEqual([`arn:aws:iam::${A}:user/alice`]);
+  });
+
+  it('multi-document file: picks the aws-auth ConfigMap and counts lines from the top of the file', () => {
+    const r = manifest('multi-doc.yaml');
+    expect(r.config!.roles.map((m) => m.line)).toEqual([22, 27]);
+    expect(rulesOf(r.problems)).toEqual(['aws-auth/role-arn-has-path']);
+    expect(r.problems[0]!.evidence.line).toBe(27);
+  });
+
+  it('mapRoles written as a YAML list is refused, as kubectl apply refuses it', () => {
+    const r = manifest('data-as-list.yaml');
+    expect(r.problems).toEqual([{ rule: 'aws-auth/invalid-yaml', evidence: expect.objectContaining({ section: 'mapRoles', line: 8, dropped: 'section' }) }]);
+    expect(r.config!.roles).toEqual([]);
+  });
+
+  it('an alias bomb finishes quickly with a finding', () => {
+    const started = Date.now();
+    const r = manifest('alias-bomb.yaml');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(find(r.problems, 'aws-auth/invalid-yaml')[0]!.evidence.reason).toMatch(/not a string/);
+  });
+
+  it('a bare data mapping is accepted, with file lines', () => {
+    const r = parseAwsAuthManifest(`mapRoles: |\n  - rolearn: arn:aws:iam::${A}:role/team/x\n    username: x\n`, 'bare.yaml');
+    expect(r.config!.roles[0]!.line).toBe(2);
+    expect(find(r.problems, 'aws-auth/role-arn-has-path')[0]!.evidence).toMatchObject({ file: 'bare.yaml', line: 2 });
+  });
+
+  it('a quoted section (kubectl -o yaml style) points at the key line', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: "- rolearn: arn:aws:iam::${A}:role/a/b\\n  username: b\\n"\n`;
+    const r = parseAwsAuthManifest(text, 'q.yaml');
+    expect(find(r.problems, 'aws-auth/role-arn-has-path')[0]!.evidence.line).toBe(7);
+  });
+
+  it.each([
+    ['no aws-auth at all', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n', /no ConfigMap named aws-auth/],
+    ['wrong namespace', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: default\ndata: {}\n', /kube-system/],
+    ['broken YAML', 'apiVersion: v1\nkind: ConfigMap\nmetadata: [\n', /./],
+    ['binary', 'a\u0000b', /binary/],
+    ['huge', 'a: ' + 'x'.repeat(5 * 1024 * 1024), /MiB/],
+  ])('%s gives aws-auth/invalid-yaml, never a throw', (_name, text, reason) => {
+    const r = parseAwsAuthManifest(text, 'f.yaml');
+    expect(r.problems[0]).toMatchObject({ rule: 'aws-auth/invalid-yaml', evidence: { file: 'f.yaml', reason: expect.stringMatching(reason) } });
+  });
+
+  it('a YAML error reports the line in the file', () => {
+    const r = parseAwsAuthManifest('kind: Namespace\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  labels: [\n', 'f.yaml');
+    expect(r.problems[0]!.evidence.line).toBeGreaterThanOrEqual(7);
+  });
+});
+
+describe('mapIdentity (pkg/server/server.go doMapping, renderTemplate)', () => {
+  const config: AwsAuthConfig = parseAwsAuthData({
+    mapRoles: [
+      `- rolearn: arn:aws:iam::${A}:role/eks-nodes`,
+      '  username: system:node:{{EC2PrivateDNSName}}',
+      '  groups: [system:bootstrappers, system:nodes]',
+      `- rolearn: arn:aws:iam::${A}:role/Admin`,
+      '  username: admin:{{SessionName}}',
+      '  groups: [system:masters, "acct-{{AccountID}}"]',
+      `- rolearn: arn:aws:iam::${A}:role/raw`,
+      '  username: "{{SessionNameRaw}}/{{AccessKeyID}}"',
+      `- rolearn: arn:aws:iam::${A}:user/both`,
+      '  username: from-roles',
+    ].join('\n'),
+    mapUsers: [
+      `- userarn: arn:aws:iam::${A}:user/alice`,
+      '  username: alice',
+      '  groups: [devs]',
+      `- userarn: arn:aws:iam::${A}:user/both`,
+      '  username: from-users',
+      `- userarn: arn:aws:iam::${A}:role/legacy`,
+      '  username: legacy',
+    ].join('\n'),
+    mapAccounts: `- "${A}"\n`,
+  });
+  const role = (name: string, session: string, extra: Partial<CallerIdentity> = {}): CallerIdentity => ({
+    arn: `arn:aws:sts::${A}:assumed-role/${name}/${session}`,
+    canonicalArn: `arn:aws:iam::${A}:role/${name}`,
+    accountId: A,
+    userId: `AROAEXAMPLE:${session}`,
+    ...extra,
+  });
+
+  it('role match, case-insensitive, with {{SessionName}} (@ → -) and {{AccountID}}', () => {
+    const m = mapIdentity(config, role('admin', 'alice@example.com'));
+    expect(m).toMatchObject({ via: 'mapRoles', username: 'admin:alice-example.com', groups: ['system:masters', `acct-${A}`] });
+    expect(m!.entry!.arn).toBe(`arn:aws:iam::${A}:role/Admin`);
+  });
+
+  it('{{SessionNameRaw}} keeps the @, {{AccessKeyID}} is the token key', () => {
+    expect(mapIdentity(config, role('raw', 'alice@example.com', { accessKeyId: 'ASIAEXAMPLE' }))!.username).toBe('alice@example.com/ASIAEXAMPLE');
+  });
+
+  it('{{AccessKeyID}} stays unresolved, with a note, when the key is not known', () => {
+    const m = mapIdentity(config, role('raw', 's'));
+    expect(m!.username).toBe('s/{{AccessKeyID}}');
+    expect(m!.notes!.join()).toMatch(/AccessKeyID/);
+  });
+
+  it('{{EC2PrivateDNSName}} for an instance session: unresolved with a note, or the DNS name when known', () => {
+    const m = mapIdentity(config, role('eks-nodes', 'i-0abc1234def567890'));
+    expect(m).toMatchObject({ via: 'mapRoles', username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] });
+    expect(m!.error).toBeUndefined();
+    expect(m!.notes!.join()).toMatch(/DescribeInstances/);
+    const named = mapIdentity(config, role('eks-nodes', 'i-0abc1234def567890', { ec2PrivateDnsName: 'ip-10-0-1-23.eu-west-1.compute.internal' }));
+    expect(named!.username).toBe('system:node:ip-10-0-1-23.eu-west-1.compute.internal');
+  });
+
+  it('{{EC2PrivateDNSName}} for a session that is not an instance: the authenticator denies', () => {
+    expect(mapIdentity(config, role('eks-nodes', 'alice'))!.error).toBe('SessionName did not contain an instance id');
+    expect(mapIdentity(config, role('eks-nodes', 'i-0abc'))!.error).toBeDefined(); // neither 8 nor 17 characters
+  });
+
+  it('the session name comes from the STS user ID, as in pkg/token', () => {
+    const m = mapIdentity(config, role('admin', 'from-arn', { userId: 'AROAEXAMPLE:from-userid' }));
+    expect(m!.username).toBe('admin:from-userid');
+  });
+
+  it('user match', () => {
+    const m = mapIdentity(config, { arn: `arn:aws:iam::${A}:user/ALICE`, canonicalArn: `arn:aws:iam::${A}:user/ALICE`, accountId: A, userId: 'AIDAEXAMPLE' });
+    expect(m).toMatchObject({ via: 'mapUsers', username: 'alice', groups: ['devs'] });
+  });
+
+  it('roles are looked up before users', () => {
+    const m = mapIdentity(config, { arn: `arn:aws:iam::${A}:user/both`, canonicalArn: `arn:aws:iam::${A}:user/both`, accountId: A });
+    expect(m).toMatchObject({ via: 'mapRoles', username: 'from-roles' });
+  });
+
+  it('a role listed under mapUsers still matches: the user lookup compares the ARN string', () => {
+    expect(mapIdentity(config, role('legacy', 's'))).toMatchObject({ via: 'mapUsers', username: 'legacy' });
+  });
+
+  it('mapAccounts comes last: username is the canonical ARN, no groups', () => {
+    expect(mapIdentity(config, role('Other-Role', 's'))).toEqual({ via: 'mapAccounts', username: `arn:aws:iam::${A}:role/Other-Role`, groups: [] });
+  });
+
+  it('nothing matches in another account', () => {
+    expect(mapIdentity(config, { arn: 'arn:aws:iam::999999999999:user/x', canonicalArn: 'arn:aws:iam::999999999999:user/x', accountId: '999999999999' })).toBeUndefined();
+  });
+
+  it('a rolearn with a path never matches the session', () => {
+    const c = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/team/admin\n  username: admin\n` });
+    expect(mapIdentity(c, role('admin', 's'))).toBeUndefined();
+  });
+
+  it('duplicate role entries: the last one wins', () => {
+    const c = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/x\n  username: first\n- rolearn: arn:aws:iam::${A}:role/X\n  username: second\n` });
+    expect(mapIdentity(c, role('x', 's'))!.username).toBe('second');
+  });
+
+  it('computes the canonical ARN when the caller gives none', () => {
+    expect(mapIdentity(config, { ...role('admin', 'bob'), canonicalArn: '' })).toMatchObject({ via: 'mapRoles', username: 'admin:bob' });
+  });
+});
+
+describe('adminMappings', () => {
+  it('lists the usable system:masters mappings, one per principal', () => {
+    const c = manifest('pitfalls.yaml').config!;
+    // role/Ops is overridden by the later role/ops entry (no groups); the session ARN can never match.
+    expect(adminMappings(c).map((m) => m.arn)).toEqual([`arn:aws:iam::${A}:role/legacy-admin`]);
+    expect(adminMappings(manifest('eksctl-healthy.yaml').config!).map((m) => m.arn)).toEqual([`arn:aws:iam::${A}:role/platform-admin`, `arn:aws:iam::${A}:user/alice`]);
+    expect(adminMappings(manifest('sso-role-with-path.yaml').config!)).toEqual([]);
+  });
+});
+
+describe('awsAuthRules', () => {
+  const t: Target = { kubeconfig: ['/home/u/.kube/config'], context: 'prod', cluster: 'prod-eks', region: 'eu-west-1', accountId: A };
+  const rule = (id: string): Rule => {
+    const r = awsAuthRules.find((x) => x.id === id);
+    if (!r) throw new Error(`no rule ${id}`);
+    return r;
+  };
+
+  it('covers every aws-auth rule of SPEC §5 with its severity', () => {
+    const spec: Record<string, string> = {
+      'aws-auth/not-found': 'warning',
+      'aws-auth/unreadable': 'info',
+      'aws-auth/invalid-yaml': 'error',
+      'aws-auth/role-arn-has-path': 'error',
+      'aws-auth/assumed-role-arn': 'error',
+      'aws-auth/role-in-map-users': 'error',
+      'aws-auth/user-in-map-roles': 'error',
+      'aws-auth/duplicate-entry': 'warning',
+      'aws-auth/invalid-username-template': 'error',
+      'aws-auth/account-only-mapping': 'warning',
+      'aws-auth/principal-not-mapped': 'error',
+      'aws-auth/ignored-in-api-mode': 'warning',
+      'aws-auth/granted': 'info',
+    };
+    for (const [id, severity] of Object.entries(spec)) expect(rule(id).severity, id).toBe(severity);
+    expect(new Set(awsAuthRules.map((r) => r.id)).size).toBe(awsAuthRules.length);
+  });
+
+  it('every error/warning rule has a fix and docs; every rule prints no "undefined"', () => {
+    for (const r of awsAuthRules) {
+      expect(r.docs.length, r.id).toBeGreaterThan(0);
+      for (const url of r.docs) expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|repost\.aws|kubernetes\.io)\//);
+      if (r.severity !== 'info') expect(r.fix, r.id).toBeDefined();
+      const text = [r.message({}, t), r.detail?.({}, t) ?? '', JSON.stringify(r.fix?.({}, t) ?? {})].join('\n');
+      expect(text, r.id).not.toMatch(/undefined|\[object Object\]/);
+    }
+  });
+
+  it('every finding the parser emits has a rule here', () => {
+    const ids = new Set(awsAuthRules.map((r) => r.id));
+    for (const f of ['pitfalls.yaml', 'malformed-section.yaml', 'sso-role-with-path.yaml', 'alias-bomb.yaml', 'data-as-list.yaml']) {
+      for (const p of manifest(f).problems) expect(ids.has(p.rule), p.rule).toBe(true);
+    }
+  });
+
+  it('lint findings render with file, line and the suggested ARN', () => {
+    const path = find(manifest('sso-role-with-path.yaml').problems, 'aws-auth/role-arn-has-path')[0]!.evidence;
+    const r = rule('aws-auth/role-arn-has-path');
+    expect(r.message(path, t)).toContain('sso-role-with-path.yaml:14');
+    const fix = r.fix!(path, t);
+    expect(fix.summary).toContain(`arn:aws:iam::${A}:role/AWSReservedSSO_AdministratorAccess_0123456789abcdef`);
+    expect(fix.commands).toEqual(['eksdoctor lint sso-role-with-path.yaml', 'kubectl apply -f sso-role-with-path.yaml --context prod']);
+  });
+
+  it('in-cluster lint findings edit the ConfigMap with the real context', () => {
+    const e = { section: 'mapRoles', line: 4, arn: `arn:aws:sts::${A}:assumed-role/ci/s`, suggestedArn: `arn:aws:iam::${A}:role/ci` };
+    const fix = rule('aws-auth/assumed-role-arn').fix!(e, t);
+    expect(fix.commands).toEqual(['kubectl edit configmap aws-auth -n kube-system --context prod']);
+    expect(fix.summary).toContain('mapRoles line 4');
+    expect(fix.summary).toContain(`arn:aws:iam::${A}:role/ci`);
+  });
+
+  it('role-arn-has-path offers an access entry with the full ARN when the mode allows it', () => {
+    const e = { section: 'mapRoles', line: 2, arn: `arn:aws:iam::${A}:role/team/admin`, suggestedArn: `arn:aws:iam::${A}:role/admin`, authenticationMode: 'API_AND_CONFIG_MAP' };
+    const cmds = rule('aws-auth/role-arn-has-path').fix!(e, t).commands.join('\n');
+    expect(cmds).toContain(`aws eks create-access-entry --cluster-name prod-eks --principal-arn arn:aws:iam::${A}:role/team/admin --region eu-west-1`);
+  });
+
+  it('role-in-map-users moves the entry with eksctl, keeping username and groups', () => {
+    const e = { section: 'mapUsers', arn: `arn:aws:iam::${A}:role/legacy-admin`, suggestedArn: `arn:aws:iam::${A}:role/legacy-admin`, username: 'legacy-admin', groups: ['system:masters'] };
+    expect(rule('aws-auth/role-in-map-users').fix!(e, t).commands).toEqual([
+      `eksctl delete iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/legacy-admin`,
+      `eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/legacy-admin --username legacy-admin --group system:masters`,
+    ]);
+  });
+
+  describe('principal-not-mapped', () => {
+    const principalArn = `arn:aws:iam::${A}:role/ec2-worker`;
+    const admins = [{ arn: `arn:aws:iam::${A}:role/platform-admin` }, `arn:aws:iam::${A}:user/alice`];
+    const r = rule('aws-auth/principal-not-mapped');
+
+    it('CONFIG_MAP: an aws-auth line with eksctl, naming the admins', () => {
+      const fix = r.fix!({ principalArn, authenticationMode: 'CONFIG_MAP', admins }, t);
+      expect(fix.commands[0]).toBe(`eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn ${principalArn} --username 'ec2-worker:{{SessionName}}' --group system:masters`);
+      expect(fix.summary).toContain(`arn:aws:iam::${A}:role/platform-admin, arn:aws:iam::${A}:user/alice`);
+      expect(fix.commands).toContain(`aws eks update-kubeconfig --name prod-eks --region eu-west-1 --role-arn arn:aws:iam::${A}:role/platform-admin --alias prod`);
+      expect(fix.commands.join('\n')).not.toContain('create-access-entry');
+    });
+
+    it.each(['API', 'API_AND_CONFIG_MAP'])('%s: an access entry with the cluster-admin policy', (mode) => {
+      const fix = r.fix!({ principalArn, authenticationMode: mode }, t);
+      expect(fix.commands).toEqual([
+        `aws eks create-access-entry --cluster-name prod-eks --principal-arn ${principalArn} --region eu-west-1`,
+        `aws eks associate-access-policy --cluster-name prod-eks --principal-arn ${principalArn} --region eu-west-1 --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope type=cluster`,
+      ]);
+      expect(fix.commands.join('\n')).not.toContain('eksctl');
+    });
+
+    it('SSO role in an access entry: looks up the full ARN with its path', () => {
+      const sso = `arn:aws:iam::${A}:role/AWSReservedSSO_Admin_0123456789abcdef`;
+      const fix = r.fix!({ principalArn: sso, authenticationMode: 'API' }, t);
+      expect(fix.commands[0]).toBe('ROLE_ARN=$(aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef --query Role.Arn --output text)');
+      expect(fix.commands[1]).toContain('--principal-arn "$ROLE_ARN"');
+    });
+
+    it('names the creator when nobody is mapped as admin', () => {
+      const e = { principalArn, authenticationMode: 'CONFIG_MAP', creatorArn: `arn:aws:iam::${A}:user/founder` };
+      expect(r.fix!(e, t).summary).toContain(`arn:aws:iam::${A}:user/founder`);
+      expect(r.detail!(e, t)).toContain('No principal is mapped to system:masters');
+    });
+  });
+
+  it('account-only-mapping binds RBAC to the ARN username', () => {
+    const e = { principalArn: `arn:aws:iam::${A}:user/dave`, username: `arn:aws:iam::${A}:user/dave`, accountId: A };
+    const cmds = rule('aws-auth/account-only-mapping').fix!(e, t).commands;
+    expect(cmds[1]).toBe(`kubectl create clusterrolebinding dave-view --clusterrole=view --user=arn:aws:iam::${A}:user/dave --context prod`);
+  });
+
+  it('ignored-in-api-mode creates an access entry per principal', () => {
+    const e = { authenticationMode: 'API', arns: [`arn:aws:iam::${A}:role/a`, `arn:aws:iam::${A}:user/b`] };
+    const cmds = rule('aws-auth/ignored-in-api-mode').fix!(e, t).commands;
+    expect(cmds.filter((c) => c.startsWith('aws eks create-access-entry'))).toHaveLength(2);
+  });
+
+  it('not-found suggests eksctl or the move to access entries', () => {
+    const cmds = rule('aws-auth/not-found').fix!({ authenticationMode: 'CONFIG_MAP', principalArn: `arn:aws:iam::${A}:role/a` }, t).commands;
+    expect(cmds[1]).toBe('aws eks update-cluster-config --name prod-eks --region eu-west-1 --access-config authenticationMode=API_AND_CONFIG_MAP');
+  });
+
+  it.each([
+    ['malformed-section.yaml', 'aws-auth/invalid-yaml', /Fix the YAML of mapRoles at malformed-section\.yaml:11/],
+    ['pitfalls.yaml', 'aws-auth/unknown-key', /Rename "MapAccounts" to "mapAccounts" in pitfalls\.yaml:36/],
+    ['pitfalls.yaml', 'aws-auth/duplicate-entry', /the one at pitfalls\.yaml:21 \(mapRoles\) is the one in effect/],
+    ['pitfalls.yaml', 'aws-auth/user-in-map-roles', /Move the entry at pitfalls\.yaml:13 \(mapRoles\) to mapUsers/],
+  ])('%s: %s fix names the place', (file, id, summary) => {
+    const e = find(manifest(file).problems, id)[0]!.evidence;
+    expect(rule(id).fix!(e, t).summary).toMatch(summary);
+  });
+
+  it('a session template for an IAM user asks for a fixed username', () => {
+    const e = find(manifest('pitfalls.yaml').problems, 'aws-auth/invalid-username-template').find((p) => p.evidence.section === 'mapUsers')!.evidence;
+    expect(rule('aws-auth/invalid-username-template').fix!(e, t).summary).toContain('give the IAM user a fixed username');
+  });
+
+  it('granted says who the principal is mapped as', () => {
+    const msg = rule('aws-auth/granted').message({ principalArn: `arn:aws:iam::${A}:role/a`, section: 'mapRoles', line: 3, username: 'a', groups: ['devs'] }, t);
+    expect(msg).toBe(`arn:aws:iam::${A}:role/a is mapped by mapRoles line 3 as "a" with groups devs`);
+  });
+});
