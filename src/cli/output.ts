@@ -1,7 +1,8 @@
+import { appendFileSync } from 'node:fs';
 import type { Report } from '../report/model.js';
 import { UsageError } from './errors.js';
 
-export const OUTPUT_FORMATS = ['text', 'json'] as const;
+export const OUTPUT_FORMATS = ['text', 'json', 'markdown', 'junit', 'github'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function parseOutput(value: string): OutputFormat {
@@ -16,11 +17,61 @@ export function useColor(noColorFlag: boolean, env: NodeJS.ProcessEnv, isTty: bo
   return isTty;
 }
 
-export async function render(report: Report, format: OutputFormat, color: boolean): Promise<string> {
+export interface RenderContext {
+  /** Colour in the text format only. */
+  color: boolean;
+  /** The command that produced the report, for headings and suite names (`auth` or `lint`). */
+  command?: 'auth' | 'lint';
+  /** `--fail-on`: JUnit marks as failures exactly the findings that make the exit code 1. */
+  failOn?: 'error' | 'warning';
+  /** The environment, for `$GITHUB_WORKSPACE` (annotation paths) and `$GITHUB_STEP_SUMMARY`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What a run prints: stdout is exactly the report; `stepSummary` is Markdown to append to `$GITHUB_STEP_SUMMARY`. */
+export interface RenderedOutput {
+  stdout: string;
+  stepSummary?: { path: string; markdown: string };
+}
+
+/** Renders the report in a format; renderers are imported lazily and stay pure (no I/O). */
+export async function renderOutput(report: Report, format: OutputFormat, ctx: RenderContext): Promise<RenderedOutput> {
+  const command = ctx.command ?? 'auth';
   switch (format) {
     case 'json':
-      return (await import('../report/render/json.js')).renderJson(report);
+      return { stdout: (await import('../report/render/json.js')).renderJson(report) };
     case 'text':
-      return (await import('../report/render/text.js')).renderText(report, { color });
+      return { stdout: (await import('../report/render/text.js')).renderText(report, { color: ctx.color }) };
+    case 'markdown':
+      return { stdout: (await import('../report/render/markdown.js')).renderMarkdown(report, { command }) };
+    case 'junit':
+      return { stdout: (await import('../report/render/junit.js')).renderJunit(report, { command, failOn: ctx.failOn }) };
+    case 'github': {
+      const stdout = (await import('../report/render/github.js')).renderGithub(report, { workspace: ctx.env?.GITHUB_WORKSPACE || undefined });
+      const path = ctx.env?.GITHUB_STEP_SUMMARY;
+      if (!path) return { stdout };
+      // docs.github.com "Adding a job summary": the step summary is GitHub-flavoured Markdown appended to $GITHUB_STEP_SUMMARY.
+      return { stdout, stepSummary: { path, markdown: (await import('../report/render/markdown.js')).renderMarkdown(report, { command }) } };
+    }
+  }
+}
+
+/** Kept for callers that only need the stdout text. */
+export async function render(report: Report, format: OutputFormat, color: boolean): Promise<string> {
+  return (await renderOutput(report, format, { color })).stdout;
+}
+
+/**
+ * Writes the rendered report: stdout gets exactly the report; the step summary is appended, never
+ * overwritten (other steps' summaries share the file). A summary that cannot be written is reported on
+ * stderr and does not change the exit code: the annotations and the exit code already carry the result.
+ */
+export function writeOutput(out: RenderedOutput, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): void {
+  stdout.write(out.stdout);
+  if (!out.stepSummary) return;
+  try {
+    appendFileSync(out.stepSummary.path, `${out.stepSummary.markdown}\n`);
+  } catch (err) {
+    stderr.write(`eksdoctor: could not append the report to $GITHUB_STEP_SUMMARY (${out.stepSummary.path}): ${err instanceof Error ? err.message : String(err)}\n`);
   }
 }

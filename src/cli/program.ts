@@ -19,7 +19,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--context <name>', 'kubeconfig context (default: current-context)')
     .option('--offline', 'no network: kubeconfig checks only')
     .option('--timeout <duration>', 'bound for the whole run', '60s')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit', 'github']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 at or above this severity').choices(['error', 'warning']).default('error'))
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('-v, --verbose', 'progress of every check on stderr')
@@ -41,7 +41,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('lint')
     .description("offline lint of kubeconfig files ('-' reads stdin)")
     .argument('<file...>', 'files to lint')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit', 'github']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 at or above this severity').choices(['error', 'warning']).default('error'))
     .option('--no-color', 'no colour (also NO_COLOR)')
     .action(async (files: string[], flags) => setExitCode(await (await import('./commands/lint.js')).lintCommand(files, flags)));

@@ -4,7 +4,7 @@ import { SEVERITY_RANK } from '../../rules/types.js';
 import type { Report } from '../../report/model.js';
 import { parseDuration } from '../duration.js';
 import { EXIT, UsageError } from '../errors.js';
-import { parseOutput, render, useColor } from '../output.js';
+import { parseOutput, renderOutput, useColor, writeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
 export interface AuthFlags {
@@ -48,7 +48,7 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
   const options = toRunOptions(flags, env);
   const verbose = options.verbose ? (m: string) => process.stderr.write(`… ${m}\n`) : undefined;
   const { report, internalErrors } = await diagnose(options, VERSION, verbose);
-  process.stdout.write(await render(report, format, useColor(!flags.color, env, Boolean(process.stdout.isTTY))));
+  writeOutput(await renderOutput(report, format, { color: useColor(!flags.color, env, Boolean(process.stdout.isTTY)), command: 'auth', failOn, env }));
   for (const e of internalErrors) process.stderr.write(`eksdoctor: internal error in check ${e}\n`);
   return exitCodeOf(report, failOn, internalErrors);
 }
