@@ -1,0 +1,533 @@
+/**
+ * The few Kubernetes API calls eksdoctor makes with the caller's bearer token: who am I
+ * (SelfSubjectReview), may I (SelfSubjectAccessReview / SelfSubjectRulesReview), the aws-auth
+ * ConfigMap, RBAC bindings, and one representative `list pods`. Every call is bounded in time and in
+ * response size and never throws for HTTP or network failures: it returns a classified failure.
+ *
+ * Plain node:https rather than @kubernetes/client-node, by measurement (see kube-probe.ts: client-node
+ * costs ~550 ms to import and ~75 MB of RSS on Node 20, against SPEC §6's cold start and 150 MB), and
+ * because client-node would run the kubeconfig's exec plugin itself; we already ran it once and pass
+ * the token in. Requests are only GETs and the non-persisting review POSTs (SPEC §1: read-only).
+ */
+import { Agent as HttpAgent, request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import { classifyTransportError, DeadlineError, isPemCertificate, parseServerUrl, USER_AGENT, type ProbeProblem, type ProbeStage, type ServerUrl } from './kube-probe.js';
+
+export interface KubeApiOptions {
+  /** kubeconfig `server:` URL. */
+  server: string;
+  /** PEM of the cluster CA (kubeconfig `certificate-authority-data` decoded, or the file read); else the system roots. */
+  caPem?: string;
+  insecure?: boolean;
+  /** The bearer token (e.g. `k8s-aws-v1.…` from the exec plugin). Sent in one header; never returned, logged or echoed. */
+  token: string;
+  /** Bound for each call, from sending the request to the last byte of the answer. */
+  timeoutMs: number;
+  /** Ends every call in flight (the check's deadline). */
+  signal?: AbortSignal;
+  /** Largest response body read; more is a `response-too-large` failure. Default 4 MiB. */
+  maxResponseBytes?: number;
+}
+
+export type KubeTransportProblem =
+  | ProbeProblem
+  /** The body exceeded maxResponseBytes (a hostile or broken server). */
+  | 'response-too-large'
+  /** The connection closed before the whole body arrived. */
+  | 'response-truncated'
+  /** The body is not JSON, or not the object the call expects. */
+  | 'response-invalid';
+
+/** k8s.io/apimachinery metav1.StatusDetails, as far as findings use it. */
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  causes?: { reason?: string; message?: string; field?: string }[];
+}
+
+export interface KubeApiFailure {
+  ok: false;
+  /** HTTP status; 0 when no HTTP answer was received (DNS, TCP, TLS, timeout). */
+  status: number;
+  /** The `Status` body's `reason` (`Unauthorized`, `Forbidden`, `NotFound`, …), when the server sent one. */
+  reason?: string;
+  /** The `Status` body's `message` (kubectl prints it after `Error from server (Reason): `), or our description. */
+  message: string;
+  details?: StatusDetails;
+  /** Set when there is no usable answer: transport failures (with `stage`) and bad bodies. */
+  problem?: KubeTransportProblem;
+  stage?: Exclude<ProbeStage, 'url'>;
+  /** Node's error code, or `ETIMEDOUT` / `ABORT_ERR` for our own bound or the caller's signal. */
+  code?: string;
+}
+
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  /** e.g. EKS's `accessKeyId`, `arn`, `canonicalArn`, `sessionName`, `principalId`. */
+  extra: Record<string, string[]>;
+}
+
+export type WhoAmIResult =
+  | ({ ok: true; /** The authentication.k8s.io version that answered (v1 since 1.28, v1beta1 1.27, v1alpha1 1.26). */ apiVersion: string } & UserInfo)
+  | KubeApiFailure;
+
+export interface AccessCheck {
+  verb: string;
+  resource: string;
+  /** API group; '' (the default) is the core group. */
+  group?: string;
+  namespace?: string;
+  subresource?: string;
+  name?: string;
+}
+
+export interface AccessCheckResult extends AccessCheck {
+  allowed: boolean;
+  /** An authorizer explicitly denied it (RBAC never does; a webhook may). */
+  denied?: boolean;
+  reason?: string;
+  evaluationError?: string;
+}
+
+export type CanIResult = { ok: true; results: AccessCheckResult[] } | KubeApiFailure;
+
+export interface ResourceRule { verbs: string[]; apiGroups: string[]; resources: string[]; resourceNames: string[] }
+export interface NonResourceRule { verbs: string[]; nonResourceURLs: string[] }
+
+export type RulesResult =
+  | { ok: true; namespace: string; resourceRules: ResourceRule[]; nonResourceRules: NonResourceRule[]; incomplete: boolean; evaluationError?: string }
+  | KubeApiFailure;
+
+export type ConfigMapResult =
+  | { ok: true; name: string; namespace: string; data: Record<string, string>; resourceVersion?: string }
+  | KubeApiFailure;
+
+export interface RbacSubject { kind: string; name: string; namespace?: string; apiGroup?: string }
+export interface RbacBinding {
+  kind: 'ClusterRoleBinding' | 'RoleBinding';
+  name: string;
+  namespace?: string;
+  roleRef: { kind: string; name: string; apiGroup: string };
+  subjects: RbacSubject[];
+}
+
+export type BindingList = { ok: true; items: RbacBinding[]; /** More pages existed than we read (see MAX_LIST_PAGES). */ truncated: boolean } | KubeApiFailure;
+export interface BindingsResult { clusterRoleBindings: BindingList; roleBindings: BindingList }
+
+export type PodsResult = { ok: true; namespace: string; /** First page only (limit=1): enough to prove `list pods` is allowed. */ names: string[]; more: boolean } | KubeApiFailure;
+
+export interface KubeApiClient {
+  whoAmI(): Promise<WhoAmIResult>;
+  canI(checks: AccessCheck[]): Promise<CanIResult>;
+  rules(namespace: string): Promise<RulesResult>;
+  getConfigMap(namespace: string, name: string): Promise<ConfigMapResult>;
+  listBindings(): Promise<BindingsResult>;
+  listPods(namespace: string): Promise<PodsResult>;
+  /** Closes the keep-alive connections. */
+  close(): void;
+}
+
+const STALE_SOCKET = Symbol('stale keep-alive socket');
+const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** RBAC lists are read 500 at a time (kubectl's chunk size) up to this many pages. */
+const LIST_PAGE_SIZE = 500;
+const MAX_LIST_PAGES = 40;
+// authentication.k8s.io SelfSubjectReview: v1alpha1 in 1.26, v1beta1 in 1.27, GA v1 in 1.28 (KEP-3325).
+const SELF_SUBJECT_REVIEW_VERSIONS = ['v1', 'v1beta1', 'v1alpha1'] as const;
+
+export function createKubeApiClient(opts: KubeApiOptions): KubeApiClient {
+  return new Client(opts);
+}
+
+type Json = Record<string, unknown>;
+type Answer = { ok: true; status: number; body: Json } | KubeApiFailure;
+
+class Client implements KubeApiClient {
+  /** Private field: JSON.stringify, util.inspect of the options object, or a spread never shows it. */
+  readonly #token: string;
+  readonly #target: ServerUrl | undefined;
+  readonly #agent: HttpAgent | HttpsAgent;
+  readonly #caProblem: boolean;
+  readonly #timeoutMs: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #maxBytes: number;
+  readonly #server: string;
+
+  constructor(opts: KubeApiOptions) {
+    this.#token = opts.token;
+    this.#server = opts.server;
+    this.#target = parseServerUrl(opts.server);
+    this.#timeoutMs = opts.timeoutMs;
+    this.#signal = opts.signal;
+    this.#maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#caProblem = opts.caPem !== undefined && !isPemCertificate(opts.caPem);
+    // One keep-alive agent per client: the review calls reuse one TLS session instead of a handshake each.
+    this.#agent = this.#target?.https === false
+      ? new HttpAgent({ keepAlive: true, maxSockets: 8 })
+      : new HttpsAgent({
+        keepAlive: true, maxSockets: 8, rejectUnauthorized: !opts.insecure,
+        ...(opts.caPem !== undefined && !this.#caProblem ? { ca: opts.caPem } : {}),
+      });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  async whoAmI(): Promise<WhoAmIResult> {
+    let last: KubeApiFailure | undefined;
+    for (const version of SELF_SUBJECT_REVIEW_VERSIONS) {
+      const apiVersion = `authentication.k8s.io/${version}`;
+      const r = await this.#call('POST', `/apis/${apiVersion}/selfsubjectreviews`, { apiVersion, kind: 'SelfSubjectReview', metadata: {} });
+      if (!r.ok) {
+        // Only "this version is not served" moves on; 401/403 and transport failures are the answer.
+        if (r.status === 404 && !r.problem) { last = r; continue; }
+        return r;
+      }
+      const user = userInfo(field(r.body, 'status', 'userInfo'));
+      if (!user) return invalid(r.status, 'the SelfSubjectReview answer has no status.userInfo.username');
+      return { ok: true, apiVersion, ...user };
+    }
+    return {
+      ...last!,
+      message: `SelfSubjectReview is not served (authentication.k8s.io v1, v1beta1 and v1alpha1 all answered 404: Kubernetes before 1.26, or the API is disabled): ${last!.message}`,
+    };
+  }
+
+  async canI(checks: AccessCheck[]): Promise<CanIResult> {
+    const answers = await Promise.all(checks.map(async (c): Promise<AccessCheckResult | KubeApiFailure> => {
+      const resourceAttributes: Json = { verb: c.verb, resource: c.resource, group: c.group ?? '' };
+      if (c.namespace !== undefined) resourceAttributes.namespace = c.namespace;
+      if (c.subresource !== undefined) resourceAttributes.subresource = c.subresource;
+      if (c.name !== undefined) resourceAttributes.name = c.name;
+      const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec: { resourceAttributes },
+      });
+      if (!r.ok) return r;
+      const status = field(r.body, 'status');
+      if (!isObject(status) || typeof status.allowed !== 'boolean') return invalid(r.status, 'the SelfSubjectAccessReview answer has no status.allowed');
+      return {
+        ...c,
+        allowed: status.allowed,
+        ...(status.denied === true ? { denied: true } : {}),
+        ...(typeof status.reason === 'string' && status.reason !== '' ? { reason: status.reason } : {}),
+        ...(typeof status.evaluationError === 'string' && status.evaluationError !== '' ? { evaluationError: status.evaluationError } : {}),
+      };
+    }));
+    const failures = answers.filter((a): a is KubeApiFailure => 'ok' in a && a.ok === false);
+    if (failures.length > 0) return worstFailure(failures);
+    return { ok: true, results: answers as AccessCheckResult[] };
+  }
+
+  async rules(namespace: string): Promise<RulesResult> {
+    const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', metadata: {}, spec: { namespace },
+    });
+    if (!r.ok) return r;
+    const status = field(r.body, 'status');
+    if (!isObject(status)) return invalid(r.status, 'the SelfSubjectRulesReview answer has no status');
+    return {
+      ok: true,
+      namespace,
+      resourceRules: list(status.resourceRules).map((x) => ({
+        verbs: strings(x.verbs), apiGroups: strings(x.apiGroups), resources: strings(x.resources), resourceNames: strings(x.resourceNames),
+      })),
+      nonResourceRules: list(status.nonResourceRules).map((x) => ({ verbs: strings(x.verbs), nonResourceURLs: strings(x.nonResourceURLs) })),
+      incomplete: status.incomplete === true,
+      ...(typeof status.evaluationError === 'string' && status.evaluationError !== '' ? { evaluationError: status.evaluationError } : {}),
+    };
+  }
+
+  async getConfigMap(namespace: string, name: string): Promise<ConfigMapResult> {
+    const r = await this.#call('GET', `/api/v1/namespaces/${seg(namespace)}/configmaps/${seg(name)}`);
+    if (!r.ok) return r;
+    const data = field(r.body, 'data');
+    if (data !== undefined && data !== null && !isObject(data)) return invalid(r.status, 'the ConfigMap\'s data is not a mapping');
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(data ?? {})) if (typeof v === 'string') out[k] = v;
+    const rv = field(r.body, 'metadata', 'resourceVersion');
+    return { ok: true, name, namespace, data: out, ...(typeof rv === 'string' ? { resourceVersion: rv } : {}) };
+  }
+
+  async listBindings(): Promise<BindingsResult> {
+    const [clusterRoleBindings, roleBindings] = await Promise.all([
+      this.#listAll('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', 'ClusterRoleBinding'),
+      this.#listAll('/apis/rbac.authorization.k8s.io/v1/rolebindings', 'RoleBinding'),
+    ]);
+    return { clusterRoleBindings, roleBindings };
+  }
+
+  async listPods(namespace: string): Promise<PodsResult> {
+    const r = await this.#call('GET', `/api/v1/namespaces/${seg(namespace)}/pods?limit=1`);
+    if (!r.ok) return r;
+    const items = field(r.body, 'items');
+    if (items !== null && items !== undefined && !Array.isArray(items)) return invalid(r.status, 'the pod list has no items');
+    const cont = field(r.body, 'metadata', 'continue');
+    return {
+      ok: true, namespace,
+      names: list(items).map((p) => field(p, 'metadata', 'name')).filter((n): n is string => typeof n === 'string'),
+      more: typeof cont === 'string' && cont !== '',
+    };
+  }
+
+  async #listAll(path: string, kind: RbacBinding['kind']): Promise<BindingList> {
+    const items: RbacBinding[] = [];
+    let cont = '';
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const r = await this.#call('GET', `${path}?limit=${LIST_PAGE_SIZE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+      if (!r.ok) return r;
+      const raw = field(r.body, 'items');
+      if (raw !== null && raw !== undefined && !Array.isArray(raw)) return invalid(r.status, `the ${kind} list has no items`);
+      for (const b of list(raw)) {
+        const binding = toBinding(b, kind);
+        if (binding) items.push(binding);
+      }
+      const next = field(r.body, 'metadata', 'continue');
+      if (typeof next !== 'string' || next === '') return { ok: true, items, truncated: false };
+      cont = next;
+    }
+    return { ok: true, items, truncated: true };
+  }
+
+  /** One request: never throws; 2xx JSON objects are `ok`, everything else a classified failure. */
+  async #call(method: 'GET' | 'POST', path: string, body?: Json): Promise<Answer> {
+    const first = await this.#send(method, path, body);
+    // A keep-alive connection the server closed while idle resets on reuse; Node's own http client
+    // retries that case only for idempotent requests, and ours are GETs or non-persisting reviews.
+    if (first !== STALE_SOCKET) return first;
+    const second = await this.#send(method, path, body);
+    return second !== STALE_SOCKET ? second : { ok: false, status: 0, stage: 'http', problem: 'http-other', code: 'ECONNRESET', message: 'the server reset the connection before answering' };
+  }
+
+  #send(method: 'GET' | 'POST', path: string, body?: Json): Promise<Answer | typeof STALE_SOCKET> {
+    const target = this.#target;
+    if (!target) return Promise.resolve({ ok: false, status: 0, problem: 'invalid-url', message: `server "${this.#server}" is not an http(s) URL` });
+    if (this.#caProblem) return Promise.resolve({ ok: false, status: 0, stage: 'tls', problem: 'ca-invalid', message: 'the certificate-authority data is not a PEM certificate' });
+    if (this.#signal?.aborted) return Promise.resolve(this.#transportFailure(new DeadlineError('ABORT_ERR'), undefined));
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise<Answer | typeof STALE_SOCKET>((resolve) => {
+      let settled = false;
+      let stage: Exclude<ProbeStage, 'url'> | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let req: ClientRequest | undefined;
+      const onAbort = () => req?.destroy(new DeadlineError('ABORT_ERR'));
+      let reused = false;
+      let answered = false;
+      const finish = (a: Answer | typeof STALE_SOCKET) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.#signal?.removeEventListener('abort', onAbort);
+        resolve(a);
+      };
+      const request = target.https ? httpsRequest : httpRequest;
+      try {
+        req = request({
+          host: target.host, port: target.port, method, path: `${target.basePath}${path}`, agent: this.#agent,
+          headers: {
+            Authorization: `Bearer ${this.#token}`,
+            Accept: 'application/json',
+            'User-Agent': USER_AGENT,
+            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+          },
+        });
+      } catch (err) {
+        // Synchronous refusals, e.g. ERR_INVALID_CHAR for a token with a newline (Node's message names the header, not its value).
+        finish(this.#transportFailure(err, undefined));
+        return;
+      }
+      const r = req;
+      // The bound covers everything: lookup, connect, handshake, waiting for headers, reading the body.
+      timer = setTimeout(() => r.destroy(new DeadlineError('ETIMEDOUT')), Math.max(0, this.#timeoutMs));
+      this.#signal?.addEventListener('abort', onAbort, { once: true });
+      r.once('socket', (socket: Socket) => {
+        // Where we are, so a timeout is named for its stage (a reused keep-alive socket is already past TLS).
+        if (!socket.connecting) { stage = 'http'; reused = true; return; }
+        stage = isIP(target.host) ? 'tcp' : 'dns';
+        socket.once('lookup', () => { stage = 'tcp'; });
+        socket.once('connect', () => { stage = target.https ? 'tls' : 'http'; });
+        socket.once('secureConnect', () => { stage = 'http'; });
+      });
+      r.on('error', (err) => {
+        const reset = (err as { code?: string }).code === 'ECONNRESET' || (err as { code?: string }).code === 'EPIPE';
+        finish(reused && reset && !answered && !(err instanceof DeadlineError) ? STALE_SOCKET : this.#transportFailure(err, stage));
+      });
+      r.once('response', (res: IncomingMessage) => {
+        answered = true;
+        const status = res.statusCode ?? 0;
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > this.#maxBytes) {
+          finish(tooLarge(status, this.#maxBytes));
+          r.destroy();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > this.#maxBytes) {
+            finish(tooLarge(status, this.#maxBytes));
+            r.destroy(); // stop reading: a hostile server sending 1 GB costs us maxBytes, not 1 GB
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.once('error', (err) => finish(err instanceof DeadlineError ? this.#transportFailure(err, 'http') : truncated(status)));
+        res.once('end', () => finish(this.#answer(status, res.headers['content-type'], Buffer.concat(chunks).toString('utf8'))));
+        res.once('close', () => {
+          if (!res.complete) finish(truncated(status));
+        });
+      });
+      r.end(payload);
+    });
+  }
+
+  #answer(status: number, contentType: string | undefined, text: string): Answer {
+    let parsed: unknown;
+    let parseError = false;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parseError = true;
+    }
+    if (status >= 200 && status < 300) {
+      if (!isObject(parsed)) {
+        return invalid(status, `the server answered ${status} with ${parseError ? 'a body that is not JSON' : 'no JSON object'} (${contentType ?? 'no content type'}): ${this.#snippet(text)}`);
+      }
+      return { ok: true, status, body: parsed };
+    }
+    // A `Status` object (k8s.io/apimachinery metav1.Status) is what the API server sends for 4xx/5xx.
+    if (isObject(parsed) && parsed.kind === 'Status') {
+      const details = statusDetails(parsed.details);
+      return {
+        ok: false, status,
+        ...(typeof parsed.reason === 'string' && parsed.reason !== '' ? { reason: parsed.reason } : {}),
+        message: this.#redact(typeof parsed.message === 'string' && parsed.message !== '' ? parsed.message : STATUS_CODES[status] ?? `HTTP ${status}`),
+        ...(details ? { details } : {}),
+      };
+    }
+    // Not a Status (a proxy, a load balancer, or a plain `404 page not found` from the API server's mux).
+    const reason = STATUS_CODES[status]?.replace(/\s+/g, '');
+    return {
+      ok: false, status, ...(reason ? { reason } : {}),
+      message: text.trim() === '' ? STATUS_CODES[status] ?? `HTTP ${status}` : this.#snippet(text),
+    };
+  }
+
+  #transportFailure(err: unknown, stage: Exclude<ProbeStage, 'url'> | undefined): KubeApiFailure {
+    const where = { host: this.#target?.host, port: this.#target?.port, timeoutMs: this.#timeoutMs };
+    const c = classifyTransportError(err, err instanceof DeadlineError ? stage ?? 'http' : stage === 'http' ? undefined : stage, where);
+    const s = stageOfProblem(c.problem) ?? stage;
+    return { ok: false, status: 0, problem: c.problem, ...(s ? { stage: s } : {}), ...(c.code ? { code: c.code } : {}), message: this.#redact(c.message) };
+  }
+
+  /** A short, single-line, secret-free excerpt of a body for a message. */
+  #snippet(text: string): string {
+    const one = text.replace(/\s+/g, ' ').trim();
+    return this.#redact(one.length > 200 ? `${one.slice(0, 200)}…` : one);
+  }
+
+  #redact(text: string): string {
+    let out = text.replace(/k8s-aws-v1\.[A-Za-z0-9_-]+/g, 'k8s-aws-v1.…');
+    if (this.#token.length >= 8) out = out.split(this.#token).join('…');
+    return out;
+  }
+}
+
+/** kubectl's wording for a failure, for evidence (SPEC §9: `error: You must be logged in to the server (Unauthorized)`, `Error from server (Forbidden): …`). */
+export function kubectlErrorText(f: KubeApiFailure): string {
+  if (f.status === 401) return `error: You must be logged in to the server (${f.message || 'the server has asked for the client to provide credentials'})`;
+  if (f.status === 0) return `Unable to connect to the server: ${f.message}`;
+  return `Error from server (${f.reason ?? STATUS_CODES[f.status]?.replace(/\s+/g, '') ?? f.status}): ${f.message}`;
+}
+
+/** 401 beats 403 beats the rest: the one that explains the others. */
+function worstFailure(failures: KubeApiFailure[]): KubeApiFailure {
+  const rank = (f: KubeApiFailure) => (f.status === 401 ? 0 : f.status === 403 ? 1 : f.status === 0 ? 3 : 2);
+  return [...failures].sort((a, b) => rank(a) - rank(b))[0]!;
+}
+
+function stageOfProblem(p: KubeTransportProblem): Exclude<ProbeStage, 'url'> | undefined {
+  if (p.startsWith('dns-')) return 'dns';
+  if (p.startsWith('connect-')) return 'tcp';
+  if (p.startsWith('tls-') || p === 'ca-invalid') return 'tls';
+  if (p.startsWith('http-')) return 'http';
+  return undefined;
+}
+
+function invalid(status: number, message: string): KubeApiFailure {
+  return { ok: false, status, problem: 'response-invalid', message };
+}
+
+function tooLarge(status: number, max: number): KubeApiFailure {
+  return { ok: false, status, problem: 'response-too-large', message: `the answer exceeded ${max} bytes and was cut off` };
+}
+
+function truncated(status: number): KubeApiFailure {
+  return { ok: false, status, problem: 'response-truncated', message: 'the connection closed before the whole answer arrived' };
+}
+
+function userInfo(u: unknown): UserInfo | undefined {
+  if (!isObject(u) || typeof u.username !== 'string') return undefined;
+  const extra: Record<string, string[]> = {};
+  if (isObject(u.extra)) for (const [k, v] of Object.entries(u.extra)) extra[k] = strings(v);
+  return { username: u.username, ...(typeof u.uid === 'string' && u.uid !== '' ? { uid: u.uid } : {}), groups: strings(u.groups), extra };
+}
+
+function toBinding(b: Json, kind: RbacBinding['kind']): RbacBinding | undefined {
+  const name = field(b, 'metadata', 'name');
+  const ref = field(b, 'roleRef');
+  if (typeof name !== 'string' || !isObject(ref) || typeof ref.name !== 'string') return undefined;
+  const namespace = field(b, 'metadata', 'namespace');
+  return {
+    kind, name,
+    ...(kind === 'RoleBinding' && typeof namespace === 'string' ? { namespace } : {}),
+    roleRef: { kind: typeof ref.kind === 'string' ? ref.kind : 'ClusterRole', name: ref.name, apiGroup: typeof ref.apiGroup === 'string' ? ref.apiGroup : 'rbac.authorization.k8s.io' },
+    subjects: list(b.subjects).flatMap((s): RbacSubject[] => (typeof s.kind === 'string' && typeof s.name === 'string'
+      ? [{ kind: s.kind, name: s.name, ...(typeof s.namespace === 'string' && s.namespace !== '' ? { namespace: s.namespace } : {}), ...(typeof s.apiGroup === 'string' && s.apiGroup !== '' ? { apiGroup: s.apiGroup } : {}) }]
+      : [])),
+  };
+}
+
+function statusDetails(d: unknown): StatusDetails | undefined {
+  if (!isObject(d)) return undefined;
+  const out: StatusDetails = {};
+  for (const k of ['name', 'group', 'kind'] as const) if (typeof d[k] === 'string') out[k] = d[k] as string;
+  if (Array.isArray(d.causes)) {
+    out.causes = list(d.causes).map((c) => ({
+      ...(typeof c.reason === 'string' ? { reason: c.reason } : {}),
+      ...(typeof c.message === 'string' ? { message: c.message } : {}),
+      ...(typeof c.field === 'string' ? { field: c.field } : {}),
+    }));
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function field(v: unknown, ...path: string[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+function list(v: unknown): Json[] {
+  return Array.isArray(v) ? v.filter(isObject) : [];
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function seg(s: string): string {
+  return encodeURIComponent(s);
+}
