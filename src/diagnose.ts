@@ -15,6 +15,8 @@ export interface Diagnosis {
 export async function diagnose(options: RunOptions, version: string, onProgress?: (message: string) => void): Promise<Diagnosis> {
   const startedAt = new Date();
   const engine = await runChecks({ checks: selectChecks(options), options, target: { kubeconfig: [] }, severityOf, onProgress });
-  const report = buildReport({ version, startedAt, durationMs: Date.now() - startedAt.getTime(), engine });
+  const id = engine.facts.identity;
+  const identity = id ? { arn: id.arn, principalArn: id.principalArn, accountId: id.accountId, source: id.source } : null;
+  const report = buildReport({ version, startedAt, durationMs: Date.now() - startedAt.getTime(), engine, identity });
   return { report, internalErrors: engine.internalErrors };
 }

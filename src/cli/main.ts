@@ -26,9 +26,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Exit explicitly: a hung socket or exec plugin must not keep the process past its --timeout.
-// Writes to pipes and files are synchronous on Linux, so nothing printed is lost.
-main(process.argv).then(
-  (code) => process.exit(code),
-  () => process.exit(EXIT.internal),
-);
+// Exit explicitly, so a hung socket or exec plugin cannot keep the process past its --timeout; but
+// first let stdout and stderr drain: a pipe whose reader is slow takes writes asynchronously.
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve())));
+const exitWith = (code: number) => Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+main(process.argv).then(exitWith, () => exitWith(EXIT.internal));

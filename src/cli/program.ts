@@ -12,18 +12,27 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(`eksdoctor: ${str.replace(/^error: /, '')}`) });
 
-  program
-    .command('auth')
-    .description('diagnose access to the cluster of the current (or given) kubeconfig context')
+  addAuthOptions(program.command('auth').description('diagnose access to the cluster of the current (or given) kubeconfig context'))
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
     .option('--offline', 'no network: kubeconfig checks only')
-    .option('--timeout <duration>', 'bound for the whole run', '60s')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit', 'github']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 at or above this severity').choices(['error', 'warning']).default('error'))
-    .option('--no-color', 'no colour (also NO_COLOR)')
-    .option('-v, --verbose', 'progress of every check on stderr')
     .action(async (flags) => setExitCode(await (await import('./commands/auth.js')).authCommand(flags)));
+
+  addAuthOptions(
+    program
+      .command('demo')
+      .description('run `auth` against the embedded emulator with a broken scenario (default: classic)')
+      .argument('[scenario]', 'scenario name (see --list) or a scenario YAML file')
+      .option('--list', 'list the scenarios'),
+  ).action(async (scenario: string | undefined, flags) => setExitCode(await (await import('./commands/demo.js')).demoCommand(scenario, flags)));
+
+  program
+    .command('emulator')
+    .description('serve the embedded EKS/STS/Logs/Kubernetes emulator; prints the environment and kubeconfig to use')
+    .option('--scenario <name>', 'scenario name or file (default: classic)')
+    .option('--port <n>', 'AWS endpoint port; the Kubernetes API listens on the next one (default: ephemeral)')
+    .option('--dir <path>', 'where to write the kubeconfig and AWS config (default: a temp directory)')
+    .action(async (flags) => setExitCode(await (await import('./commands/emulator.js')).emulatorCommand(flags)));
 
   program
     .command('explain')
@@ -47,4 +56,21 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (files: string[], flags) => setExitCode(await (await import('./commands/lint.js')).lintCommand(files, flags)));
 
   return program;
+}
+
+/** The options `auth` and `demo` share (SPEC §3). */
+function addAuthOptions(cmd: Command): Command {
+  return cmd
+    .option('--cluster <name>', 'EKS cluster name (default: from the exec plugin arguments or the endpoint)')
+    .option('--region <region>', 'AWS region (default: from the exec plugin, the endpoint, AWS_REGION)')
+    .option('--profile <profile>', 'AWS profile for reading the cluster (default: the exec plugin\'s)')
+    .option('--principal <arn>', 'evaluate the mappings for this IAM principal instead of your own')
+    .option('--since <duration>', 'how far back to read the authenticator logs', '1h')
+    .option('--no-logs', 'do not read the authenticator logs')
+    .option('--aws-auth-file <file>', 'lint and match this aws-auth ConfigMap instead of reading it from the cluster')
+    .option('--timeout <duration>', 'bound for the whole run', '60s')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit', 'github']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 at or above this severity').choices(['error', 'warning']).default('error'))
+    .option('--no-color', 'no colour (also NO_COLOR)')
+    .option('-v, --verbose', 'progress of every check on stderr');
 }

@@ -106,16 +106,20 @@ export interface Scenario {
   rbac?: Record<string, unknown>[];
   /** Wording of the authenticator's not-mapped error (SPEC §9); default `identity is not mapped`. */
   notMappedMessage?: 'identity is not mapped' | 'Identity is not mapped' | 'ARN is not mapped';
-  /** Authenticator log lines already in CloudWatch when the scenario starts. */
+  /** Authenticator log lines already in CloudWatch when the scenario starts; `{{time}}` becomes the line's RFC 3339 time. */
   logs?: { minutesAgo: number; message: string }[];
   faults?: ScenarioFault[];
+  /** IAM actions every principal is denied (`logs:StartQuery`, `eks:DescribeCluster`, `eks:ListAccessEntries`, …). */
+  deny?: string[];
+  /** How the person diagnosing runs `eksdoctor auth` (e.g. an on-call admin's own profile to read aws-auth). */
+  run?: { profile?: string; principal?: string };
   /** What eksdoctor and kubectl should conclude; e2e and conformance tests read it. */
   expect: {
     exitCode: number;
     rootCauses: string[];
     /** Rules that must appear among the findings. */
     findings?: string[];
-    /** kubectl's symptom: `ok`, `Unauthorized`, `Forbidden`, `invalid apiVersion`, `executable not found`, `timeout`. */
+    /** kubectl's symptom: `ok`, `Unauthorized`, `Forbidden`, `invalid apiVersion`, `executable not found`, `timeout`, `connection refused`, `exec failed` (the plugin exited non-zero). */
     kubectl: string;
   };
 }

@@ -1,4 +1,10 @@
+import type { AccessEntryInfo } from '../facts/access-entries.js';
+import type { AwsAuthConfig, MappedIdentity } from '../facts/aws-auth.js';
+import type { AwsClients } from '../facts/aws-clients.js';
+import type { LoggedAuthenticatorEvent } from '../facts/cloudwatch-logs.js';
+import type { EksClusterInfo } from '../facts/eks-cluster.js';
 import type { ExecPluginIntent } from '../facts/exec-plugin.js';
+import type { KubeApiClient } from '../facts/kube-api.js';
 import type { KubeCluster, KubeContext, Kubeconfig, KubeUser } from '../facts/kubeconfig.js';
 
 /** The kubeconfig entry kubectl would use, and what it says about the EKS cluster. */
@@ -11,6 +17,30 @@ export interface SelectedKubeconfig {
   plugin?: ExecPluginIntent;
   /** The region in the EKS endpoint hostname, when the server is a real EKS endpoint. */
   serverRegion?: string;
+  /** Decoded certificate-authority-data (or the certificate-authority file), when present. */
+  caPem?: string;
+}
+
+/** An IAM principal as the cluster will see it. */
+export interface Principal {
+  /** As STS reports it (an assumed-role session ARN for roles). */
+  arn: string;
+  /** Canonical: what access entries and aws-auth are matched against (aws-iam-authenticator pkg/arn). */
+  principalArn: string;
+  accountId: string;
+  userId?: string;
+  source: 'exec-token' | 'sdk' | 'principal-option';
+}
+
+/** What the API server answered to the token kubectl sends. */
+export interface KubeAccess {
+  api: KubeApiClient;
+  authenticated: boolean;
+  username?: string;
+  groups?: string[];
+  /** Representative reads that RBAC and access policies allowed. */
+  allowed?: string[];
+  denied?: string[];
 }
 
 /**
@@ -19,4 +49,47 @@ export interface SelectedKubeconfig {
  */
 export interface Facts {
   kubeconfig?: SelectedKubeconfig;
+  /** Clients signing with the working credentials (the exec plugin's profile and role). */
+  aws?: AwsClients;
+  sdkIdentity?: Principal;
+  /** The bearer token kubectl sends. Internal: never evidence, never output. */
+  token?: string;
+  execIdentity?: Principal;
+  /** The principal the cluster sees (the token's; else the SDK's; else --principal). */
+  identity?: Principal;
+  cluster?: EksClusterInfo;
+  kube?: KubeAccess;
+  accessEntries?: AccessEntriesFacts;
+  awsAuth?: AwsAuthFacts;
+  logs?: LogsFacts;
+}
+
+/** What EKS says about the principal's access entry (modes API and API_AND_CONFIG_MAP). */
+export interface AccessEntriesFacts {
+  /** False when the entries could not be read (denied, not enabled). */
+  readable: boolean;
+  entry?: AccessEntryInfo;
+  /** Principals whose entries carry cluster-wide admin policies. */
+  admins: string[];
+}
+
+/** The aws-auth ConfigMap as the authenticator reads it, and what it makes of the principal. */
+export interface AwsAuthFacts {
+  readable: boolean;
+  exists: boolean;
+  config?: AwsAuthConfig;
+  mapped?: MappedIdentity;
+  /** Where it was read from: the Kubernetes API (as whom) or --aws-auth-file. */
+  source?: string;
+}
+
+/** The authenticator's own account of the principal's recent attempts. */
+export interface LogsFacts {
+  events: LoggedAuthenticatorEvent[];
+  /** The newest denial of this principal because it is not mapped. */
+  notMapped?: LoggedAuthenticatorEvent;
+  /** Other principals the authenticator granted system:masters in the window. */
+  admins: string[];
+  /** In CONFIG_MAP mode the creator appears as username=kubernetes-admin. */
+  creatorArn?: string;
 }

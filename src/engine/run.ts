@@ -109,7 +109,8 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       return;
     }
     findings.set(check.id, outcome.findings.map((f) => ({ ...f, check: check.id })));
-    const status = outcome.skip ? 'skip' : statusOf(outcome.findings, input.severityOf);
+    // A halt with no finding of its own means the check could not complete: that is an `error` with a reason.
+    const status = outcome.skip ? 'skip' : outcome.halt !== undefined && outcome.findings.length === 0 ? 'error' : statusOf(outcome.findings, input.severityOf);
     results.set(check.id, {
       id: check.id,
       title: check.title,

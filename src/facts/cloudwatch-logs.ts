@@ -361,3 +361,49 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+export interface AdminGrant {
+  arn: string;
+  username?: string;
+  timestamp: number;
+}
+
+/**
+ * Principals the authenticator let in as system:masters within the window, newest first: the people
+ * who can fix a mapping. One FilterLogEvents search on the phrase, every line parsed and checked here.
+ */
+export async function findAdminGrants(
+  client: CloudWatchLogsClient,
+  o: { cluster: string; sinceMs: number; nowMs: number; signal?: AbortSignal; deadlineMs: number },
+): Promise<AdminGrant[]> {
+  const byArn = new Map<string, AdminGrant>();
+  let nextToken: string | undefined;
+  let pages = 0;
+  try {
+    do {
+      const page = await client.send(
+        new FilterLogEventsCommand({
+          logGroupName: clusterLogGroupName(o.cluster),
+          logStreamNamePrefix: AUTHENTICATOR_STREAM_PREFIX,
+          startTime: Math.floor(o.sinceMs),
+          endTime: Math.ceil(o.nowMs),
+          filterPattern: '"system:masters"',
+          nextToken,
+        }),
+        { abortSignal: o.signal },
+      );
+      pages++;
+      for (const e of page.events ?? []) {
+        const event = e.message ? parseAuthenticatorLine(e.message) : undefined;
+        if (event?.outcome !== 'granted' || !event.arn || !event.groups?.includes('system:masters')) continue;
+        const seen = byArn.get(event.arn.toLowerCase());
+        const timestamp = e.timestamp ?? 0;
+        if (!seen || seen.timestamp < timestamp) byArn.set(event.arn.toLowerCase(), { arn: event.arn, username: event.username, timestamp });
+      }
+      nextToken = page.nextToken;
+    } while (nextToken && pages < MAX_FILTER_PAGES && Date.now() < o.deadlineMs);
+  } catch {
+    return []; // Best effort: the principal's own events are the finding; this only names helpers.
+  }
+  return [...byArn.values()].sort((a, b) => b.timestamp - a.timestamp);
+}

@@ -103,7 +103,14 @@ function mergeFile(kc: Kubeconfig, file: string, read: YamlRead, explicit: boole
   kc.loaded.push(file);
   const cur = doc['current-context'];
   if (typeof cur === 'string' && cur !== '' && kc.currentContext === undefined) kc.currentContext = cur;
-  const problem: Problem = (message, at) => kc.problems.push(invalid(file, message, at ? locate(read.text, at) : undefined));
+  // client-go refuses a kubeconfig whose fields have the wrong type; say which one (SPEC §7).
+  if (cur !== undefined && cur !== null && typeof cur !== 'string') kc.problems.push(invalid(file, `"current-context" must be a string, not ${kindOf(cur)}`, lineOf(read.text, /^current-context:/)));
+  // A hostile file can hold thousands of bad entries; past this many, more findings help nobody and locating each one is quadratic.
+  let count = 0;
+  const problem: Problem = (message, at) => {
+    if (++count <= MAX_PROBLEMS_PER_FILE) kc.problems.push(invalid(file, message, at ? locate(read.text, at) : undefined));
+    else if (count === MAX_PROBLEMS_PER_FILE + 1) kc.problems.push(invalid(file, `more than ${MAX_PROBLEMS_PER_FILE} problems; only the first ${MAX_PROBLEMS_PER_FILE} are listed`));
+  };
 
   for (const [key, inner, add] of [
     ['clusters', 'cluster', (name: string, body: Record<string, unknown>) => kc.clusters.has(name) || kc.clusters.set(name, toCluster(name, file, body, problem))],
@@ -131,6 +138,8 @@ function mergeFile(kc: Kubeconfig, file: string, read: YamlRead, explicit: boole
   }
 }
 
+const MAX_PROBLEMS_PER_FILE = 100;
+
 /** Where a problem is: the section, the entry's name, and the key inside it. */
 interface Place {
   section: 'clusters' | 'contexts' | 'users';
@@ -154,7 +163,7 @@ function toCluster(name: string, file: string, b: Record<string, unknown>, probl
     server,
     caData: optString(b['certificate-authority-data'], `cluster "${name}": certificate-authority-data`, { section: 'clusters', name, key: 'certificate-authority-data' }, problem),
     caFile: optString(b['certificate-authority'], `cluster "${name}": certificate-authority`, { section: 'clusters', name, key: 'certificate-authority' }, problem),
-    insecureSkipTlsVerify: b['insecure-skip-tls-verify'] === true,
+    insecureSkipTlsVerify: optBool(b['insecure-skip-tls-verify'], `cluster "${name}": insecure-skip-tls-verify`, { section: 'clusters', name, key: 'insecure-skip-tls-verify' }, problem),
   };
 }
 
@@ -172,7 +181,7 @@ function toUser(name: string, file: string, b: Record<string, unknown>, problem:
   const user: KubeUser = {
     name,
     file,
-    hasToken: typeof b.token === 'string' && b.token !== '',
+    hasToken: (optString(b.token, `user "${name}": token`, { section: 'users', name, key: 'token' }, problem) ?? '') !== '',
     tokenFile: optString(b.tokenFile, `user "${name}": tokenFile`, { section: 'users', name, key: 'tokenFile' }, problem),
     hasClientCertificate: typeof b['client-certificate-data'] === 'string' || typeof b['client-certificate'] === 'string',
     authProvider: isRecord(b['auth-provider']) && typeof b['auth-provider'].name === 'string' ? b['auth-provider'].name : undefined,
@@ -201,7 +210,8 @@ function toExec(user: string, e: Record<string, unknown>, problem: Problem): Exe
     if (!Array.isArray(e.env)) problem(`user "${user}": exec.env must be a list of {name, value}`, { section: 'users', name: user, key: 'env' });
     else
       for (const v of e.env) {
-        if (isRecord(v) && typeof v.name === 'string') env.push({ name: v.name, value: v.value === undefined || v.value === null ? '' : String(v.value) });
+        // A list or mapping value is not an env value (and String() of an aliased one is exponential: SPEC §7).
+        if (isRecord(v) && typeof v.name === 'string' && (v.value === undefined || v.value === null || typeof v.value !== 'object')) env.push({ name: v.name, value: v.value === undefined || v.value === null ? '' : String(v.value) });
         else problem(`user "${user}": exec.env entries need a name and a value`, { section: 'users', name: user, key: 'env' });
       }
   }
@@ -211,15 +221,25 @@ function toExec(user: string, e: Record<string, unknown>, problem: Problem): Exe
     args: args.map(String),
     env,
     interactiveMode: optString(e.interactiveMode, `user "${user}": exec.interactiveMode`, { section: 'users', name: user, key: 'interactiveMode' }, problem),
-    provideClusterInfo: e.provideClusterInfo === true,
+    provideClusterInfo: optBool(e.provideClusterInfo, `user "${user}": exec.provideClusterInfo`, { section: 'users', name: user, key: 'provideClusterInfo' }, problem),
   };
 }
 
 function optString(v: unknown, what: string, at: Place, problem: Problem): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return v;
-  problem(`${what} must be a string, not ${Array.isArray(v) ? 'a list' : typeof v}`, at);
+  problem(`${what} must be a string, not ${kindOf(v)}`, at);
   return undefined;
+}
+
+/** True only for `true`; any other non-boolean is a problem, as client-go refuses it. */
+function optBool(v: unknown, what: string, at: Place, problem: Problem): boolean {
+  if (v !== undefined && v !== null && typeof v !== 'boolean') problem(`${what} must be true or false, not ${kindOf(v)}`, at);
+  return v === true;
+}
+
+function kindOf(v: unknown): string {
+  return Array.isArray(v) ? 'a list' : typeof v;
 }
 
 function invalid(file: string, message: string, line?: number, column?: number): Finding {

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import yaml from 'js-yaml';
 
@@ -31,33 +32,35 @@ export function parseYaml(text: string): YamlRead {
 
 /** Reads and parses a YAML file, classifying every failure. `-` reads standard input. */
 export async function readYamlFile(path: string, stdin?: () => Promise<string>): Promise<YamlRead> {
-  let text: string;
+  let text: string | undefined;
   try {
     if (path === '-') {
-      text = stdin ? await stdin() : await readStdin();
+      text = stdin ? await stdin() : await readCapped(process.stdin);
     } else {
       const info = await stat(path);
       if (info.isDirectory()) return { ok: false, kind: 'unreadable', message: `${path} is a directory` };
       if (info.size > MAX_YAML_BYTES) {
         return { ok: false, kind: 'too-large', message: `${path} is ${(info.size / 1048576).toFixed(1)} MiB; no real kubeconfig or aws-auth file is larger than ${MAX_YAML_BYTES / 1048576} MiB` };
       }
-      text = await readFile(path, 'utf8');
+      // Devices and pipes (/dev/zero, `<(…)`) have no size to check: read them with the same cap as stdin.
+      text = info.isFile() ? await readFile(path, 'utf8') : await readCapped(createReadStream(path));
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { ok: false, kind: 'not-found', message: `${path} does not exist` };
     return { ok: false, kind: 'unreadable', message: `${path} cannot be read (${code ?? String(err)})` };
   }
-  if (text.length > MAX_YAML_BYTES) return { ok: false, kind: 'too-large', message: `input is larger than ${MAX_YAML_BYTES / 1048576} MiB` };
+  if (text === undefined || text.length > MAX_YAML_BYTES) return { ok: false, kind: 'too-large', message: `input is larger than ${MAX_YAML_BYTES / 1048576} MiB` };
   return parseYaml(text);
 }
 
-async function readStdin(): Promise<string> {
+/** The stream's text, or undefined once it passes MAX_YAML_BYTES (never parse a truncated file as if whole). */
+async function readCapped(stream: NodeJS.ReadableStream): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of process.stdin) {
+  for await (const chunk of stream) {
     size += (chunk as Buffer).length;
-    if (size > MAX_YAML_BYTES) break;
+    if (size > MAX_YAML_BYTES) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -68,15 +71,15 @@ async function readStdin(): Promise<string> {
  * of the one before (section, entry name, key), to point a structural problem at its place.
  */
 export function lineOf(text: string, ...patterns: RegExp[]): number | undefined {
-  const lines = text.split('\n');
-  let from = 0;
-  let found = -1;
-  for (const pattern of patterns) {
-    found = lines.findIndex((l, i) => i >= from && pattern.test(l));
-    if (found < 0) return undefined;
-    from = found + 1;
+  if (patterns.length === 0) return undefined;
+  // Walks line by line instead of splitting the whole text: callers run this once per finding, and a 4 MiB file must stay fast (SPEC §7).
+  let p = 0;
+  for (let start = 0, line = 1; ; line++) {
+    const end = text.indexOf('\n', start);
+    if (patterns[p]!.test(text.slice(start, end < 0 ? text.length : end)) && ++p === patterns.length) return line;
+    if (end < 0) return undefined;
+    start = end + 1;
   }
-  return found >= 0 ? found + 1 : undefined;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

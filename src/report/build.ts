@@ -49,8 +49,8 @@ export function buildReport(input: BuildInput): Report {
 }
 
 /**
- * A finding is a root cause when its rule is a cause, it is an error, and no other present cause
- * explains it. Each cause lists the present symptoms it explains, so they read as one story.
+ * A finding is a root cause when its rule is a cause, it is an error (or explains one), and no other
+ * present cause explains it. Each cause lists the present symptoms it explains, so they read as one story.
  */
 function markRootCauses(findings: ReportFinding[]): string[] {
   const present = new Set(findings.map((f) => f.rule));
@@ -58,10 +58,13 @@ function markRootCauses(findings: ReportFinding[]): string[] {
   for (const f of findings) {
     for (const s of findRule(f.rule)?.explains ?? []) if (present.has(s) && s !== f.rule && !explainedBy.has(s)) explainedBy.set(s, f.rule);
   }
+  const errors = new Set(findings.filter((f) => f.severity === 'error').map((f) => f.rule));
   const causes: string[] = [];
   for (const f of findings) {
     const rule = findRule(f.rule)!;
-    if (!rule.rootCause || f.severity !== 'error' || explainedBy.has(f.rule)) continue;
+    // A warning is a root cause too when it explains an error that is present (unbound groups → forbidden).
+    const explainsError = (rule.explains ?? []).some((s) => errors.has(s));
+    if (!rule.rootCause || (f.severity !== 'error' && !explainsError) || explainedBy.has(f.rule)) continue;
     f.rootCause = true;
     const explains = (rule.explains ?? []).filter((s) => present.has(s));
     if (explains.length > 0) f.explains = explains;

@@ -121,6 +121,7 @@ export const awsAuthRules: Rule[] = [
       'aws-iam-authenticator parses mapRoles, mapUsers and mapAccounts separately. A YAML error in one of them drops that whole section (every mapping in it stops working) while the others still load; an entry without rolearn/userarn is dropped; a field of the wrong type (groups written as a string) is ignored.',
     docs: [DOCS.authConfigMap, DOCS.troubleshootingUnauthorized],
     rootCause: true,
+    explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e) => `${where(e)}: ${str(e, 'reason', 'invalid YAML')}`,
     detail: (e) =>
       e.dropped === 'section'
@@ -148,6 +149,7 @@ export const awsAuthRules: Rule[] = [
       'Only the data keys mapRoles, mapUsers and mapAccounts are read, and they are case-sensitive: maproles or MapRoles is silently ignored, and so is every mapping under it. Inside an entry, fields other than rolearn/userarn, username and groups (e.g. group or roleArn2) are ignored too.',
     docs: [DOCS.authConfigMap],
     rootCause: true,
+    explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e) => `${where(e)}: "${str(e, 'key')}" is ignored by the authenticator${typeof e.suggestedKey === 'string' ? ` (did you mean "${e.suggestedKey}"?)` : ''}`,
     detail: (e) => (e.section === 'data' ? 'Nothing under this key is mapped.' : `The entry is read without this field${typeof e.entry === 'number' ? ` (entry ${e.entry})` : ''}.`),
     fix: (e, t) => ({
@@ -163,6 +165,7 @@ export const awsAuthRules: Rule[] = [
       'The authenticator compares the caller\'s canonical ARN (arn:PARTITION:iam::ACCOUNT:role/NAME or user/NAME) with each rolearn/userarn as a plain, case-insensitive string. A malformed ARN, a wildcard (not supported), an unknown partition or an ARN that is not an IAM user or role never matches anyone.',
     docs: [DOCS.authConfigMap],
     rootCause: true,
+    explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e) => {
       const why: Record<string, string> = {
         wildcard: 'wildcards are not supported',
@@ -185,6 +188,7 @@ export const awsAuthRules: Rule[] = [
       'A role session ARN (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION) never carries the role\'s path, so the authenticator matches the role as arn:aws:iam::ACCOUNT:role/NAME. An aws-auth rolearn written with its path (role/team/NAME, or role/aws-reserved/sso.amazonaws.com/… for IAM Identity Center) never matches. Map it without the path. Access entries are the opposite: they take the full ARN with the path.',
     docs: [DOCS.authConfigMap, DOCS.ssoUser, DOCS.unauthorizedKnowledgeCenter],
     rootCause: true,
+    explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e) => `${where(e)}: role ARN has path ${str(e, 'path', '')} and never matches; use ${str(e, 'suggestedArn')}`,
     detail: (e) =>
       `The authenticator sees this role as ${str(e, 'suggestedArn')}.${e.sso === true ? ' This is an IAM Identity Center (SSO) permission-set role.' : ''}`,
@@ -204,6 +208,7 @@ export const awsAuthRules: Rule[] = [
       'arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION is one session of a role. The authenticator converts every session to the role ARN arn:aws:iam::ACCOUNT:role/ROLE before looking it up, so an entry with a session ARN never matches. Map the role itself, in mapRoles.',
     docs: [DOCS.authConfigMap, DOCS.unauthorizedKnowledgeCenter],
     rootCause: true,
+    explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e) => `${where(e)}: ${str(e, 'arn')} is a session ARN and never matches; map ${str(e, 'suggestedArn')}`,
     fix: (e, t) => replaceArnFix(e, t, e.section === 'mapUsers' ? 'and move the entry to mapRoles' : ''),
   },
@@ -214,7 +219,8 @@ export const awsAuthRules: Rule[] = [
     explain:
       'Roles belong in mapRoles, users in mapUsers. Current aws-iam-authenticator versions compare the ARN string in both sections, so such an entry may still match, but eksctl, the EKS console and the migration to access entries treat mapUsers entries as IAM users, and the entry reads as a mistake to the next person editing it.',
     docs: [DOCS.authConfigMap, DOCS.migratingAccessEntries],
-    rootCause: true,
+    // Today's authenticator still matches such an entry (plain ARN compare): a defect, not the cause of a failure.
+    rootCause: false,
     message: (e) => `${where(e)}: role ${str(e, 'arn')} is listed under mapUsers`,
     fix: (e, t) => {
       const groups = Array.isArray(e.groups) ? e.groups.map(String) : [];
@@ -236,7 +242,8 @@ export const awsAuthRules: Rule[] = [
     explain:
       'Users belong in mapUsers, roles in mapRoles. Current aws-iam-authenticator versions compare the ARN string in both sections, so such an entry may still match, but eksctl, the EKS console and the migration to access entries treat mapRoles entries as roles, and templates such as {{SessionName}} are empty for users.',
     docs: [DOCS.authConfigMap, DOCS.migratingAccessEntries],
-    rootCause: true,
+    // Today's authenticator still matches such an entry (plain ARN compare): a defect, not the cause of a failure.
+    rootCause: false,
     message: (e) => `${where(e)}: user ${str(e, 'arn')} is listed under mapRoles`,
     fix: (e, t) => {
       const groups = Array.isArray(e.groups) ? e.groups.map(String) : [];
@@ -277,6 +284,7 @@ export const awsAuthRules: Rule[] = [
       'The authenticator fills in exactly five placeholders, case-sensitive: {{AccountID}}, {{SessionName}} (with @ replaced by -), {{SessionNameRaw}}, {{AccessKeyID}} and {{EC2PrivateDNSName}}. Anything else stays in the name literally. IAM users have no session, so session placeholders render empty in mapUsers, and {{EC2PrivateDNSName}} (which needs an EC2 instance session i-…) makes the authenticator deny the request.',
     docs: [DOCS.authConfigMap],
     rootCause: true,
+    explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e) => {
       const why: Record<string, string> = {
         'unknown-placeholder': 'is not a template the authenticator knows and stays literally in the name',
@@ -332,7 +340,14 @@ export const awsAuthRules: Rule[] = [
       const admins = adminArns(e);
       const parts = [`Authentication mode: ${str(e, 'authenticationMode', 'unknown')}.`];
       if (typeof e.callerArn === 'string' && e.callerArn !== e.principalArn) parts.push(`Caller: ${e.callerArn}.`);
-      parts.push(admins.length > 0 ? `Mapped admins (system:masters): ${admins.join(', ')}.` : 'No principal is mapped to system:masters.');
+      const sawAwsAuth = Array.isArray(e.sources) ? e.sources.includes('aws-auth') : true;
+      parts.push(
+        admins.length > 0
+          ? `Mapped admins (system:masters): ${admins.join(', ')}.`
+          : sawAwsAuth
+            ? 'No principal is mapped to system:masters.'
+            : 'Who is an admin could not be read: aws-auth is not readable with this token (in CONFIG_MAP mode the cluster creator always is).',
+      );
       if (typeof e.creatorArn === 'string') parts.push(`The cluster creator ${e.creatorArn} has admin rights that appear in no mapping.`);
       return parts.join(' ');
     },

@@ -369,14 +369,10 @@ describe('text and json', () => {
         ✖ arn:aws:iam::123456789012:role/dev is not mapped ROOT CAUSE  [aws-auth/principal-not-mapped]
             aws-auth maps 2 roles, none is this one.
             Mapped with system:masters: arn:aws:iam::123456789012:role/admin
-            explains: kube/unauthorized
+            ↳ which is why: The API server answers 401 Unauthorized  [kube/unauthorized]
             Fix: Map the role in aws-auth, or assume a mapped role.
               eksctl create iamidentitymapping --cluster prod --region us-west-2 --arn arn:aws:iam::123456789012:role/dev --group dev --username dev:{{SessionName}}
             Docs: https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html
-        ✖ The API server answers 401 Unauthorized  [kube/unauthorized]
-            kubectl says: error: You must be logged in to the server (Unauthorized)
-            Fix: Fix the root cause above.
-            Docs: https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#unauthorized
         ! User "ci|bot" authenticates with a static token, 100% of the time  [kubeconfig/static-token]
             Fix: Replace the static token with the aws eks get-token exec plugin.
               aws eks update-kubeconfig --name prod --region us-west-2

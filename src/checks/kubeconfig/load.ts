@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Check, Finding } from '../../engine/types.js';
 import { isEksServer, parseEksClusterArn, regionFromEksServer } from '../../facts/eks-endpoint.js';
 import { parseExecPlugin } from '../../facts/exec-plugin.js';
@@ -54,7 +55,7 @@ export const kubeconfigCheck: Check = {
     target.region = plugin?.region ?? serverRegion ?? arn?.region;
     target.accountId = arn?.accountId;
     target.profile = plugin?.profile;
-    facts.kubeconfig = { config, context, cluster, user, plugin, serverRegion };
+    facts.kubeconfig = { config, context, cluster, user, plugin, serverRegion, caPem: await readCa(cluster) };
 
     const isEks = isEksServer(cluster.server) || plugin?.kind === 'aws-cli' || plugin?.kind === 'aws-iam-authenticator' || arn !== undefined;
     if (!isEks) {
@@ -67,3 +68,10 @@ export const kubeconfigCheck: Check = {
     return { findings };
   },
 };
+
+/** The CA kubectl verifies the server with: certificate-authority-data, else the certificate-authority file. */
+async function readCa(cluster: { caData?: string; caFile?: string }): Promise<string | undefined> {
+  if (cluster.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
+  if (cluster.caFile) return readFile(cluster.caFile, 'utf8').catch(() => undefined);
+  return undefined;
+}

@@ -11,6 +11,13 @@ export interface AuthFlags {
   kubeconfig?: string;
   context?: string;
   offline?: boolean;
+  cluster?: string;
+  region?: string;
+  profile?: string;
+  principal?: string;
+  since?: string;
+  logs?: boolean;
+  awsAuthFile?: string;
   timeout: string;
   output: string;
   failOn: string;
@@ -22,8 +29,13 @@ export function toRunOptions(flags: AuthFlags, env: NodeJS.ProcessEnv): RunOptio
   return {
     kubeconfig: flags.kubeconfig,
     context: flags.context,
-    since: 3_600_000,
-    noLogs: false,
+    cluster: flags.cluster,
+    region: flags.region,
+    profile: flags.profile,
+    principal: flags.principal,
+    since: parseDuration(flags.since ?? '1h', '--since'),
+    noLogs: flags.logs === false,
+    awsAuthFile: flags.awsAuthFile,
     offline: Boolean(flags.offline),
     timeoutMs: parseDuration(flags.timeout, '--timeout'),
     verbose: Boolean(flags.verbose),

@@ -26,17 +26,23 @@ export function renderText(report: Report, options: TextOptions): string {
     const reason = ch.reason ? c.dim(`  ${ch.reason}`) : '';
     out.push(`  ${paint.status(ch.status)(STATUS_GLYPH[ch.status])} ${ch.title.padEnd(width)} ${c.dim(`${ch.durationMs} ms`)}${reason}`);
   }
+  // Symptoms a root cause explains are listed under it in one line each, not repeated with their own fixes.
+  const explained = new Set(report.findings.filter((f) => f.rootCause).flatMap((f) => f.explains ?? []));
+  const symptomsOf = (f: ReportFinding) => report.findings.filter((s) => !s.rootCause && f.explains?.includes(s.rule));
   if (report.findings.length > 0) out.push('', c.bold('Findings'));
-  for (const f of report.findings) out.push(...renderFinding(f, c, paint));
+  for (const f of report.findings) {
+    if (!f.rootCause && explained.has(f.rule)) continue;
+    out.push(...renderFinding(f, c, paint, f.rootCause ? symptomsOf(f) : []));
+  }
   return `${out.join('\n')}\n`;
 }
 
-function renderFinding(f: ReportFinding, c: ChalkInstance, paint: ReturnType<typeof painter>): string[] {
+function renderFinding(f: ReportFinding, c: ChalkInstance, paint: ReturnType<typeof painter>, symptoms: ReportFinding[]): string[] {
   const lines: string[] = [];
   const tag = f.rootCause ? c.bold(' ROOT CAUSE') : '';
   lines.push(`  ${paint.severity(f.severity)(SEVERITY_GLYPH[f.severity])} ${f.title}${tag}  ${c.dim(`[${f.rule}]`)}`);
   if (f.detail) lines.push(...wrap(f.detail, 6).map((l) => c.dim(l)));
-  if (f.explains?.length) lines.push(c.dim(`      explains: ${f.explains.join(', ')}`));
+  for (const s of symptoms) lines.push(c.dim(`      ↳ which is why: ${s.title}  [${s.rule}]`));
   if (f.fix) {
     lines.push(`      ${c.bold('Fix:')} ${f.fix.summary}`);
     for (const cmd of f.fix.commands) lines.push(`        ${c.cyan(cmd)}`);

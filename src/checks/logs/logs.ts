@@ -1,0 +1,73 @@
+import type { Check, Finding } from '../../engine/types.js';
+
+/**
+ * The cluster's own account of why the principal was refused: the aws-iam-authenticator lines in
+ * CloudWatch Logs within --since, matched to the principal client-side (never trusting server-side filters).
+ */
+export const logsCheck: Check = {
+  id: 'logs',
+  title: 'authenticator logs',
+  dependsOn: ['cluster', 'identity'],
+  // After kubectl's own request was made, so its authenticator line can be part of the evidence.
+  after: ['kube-auth'],
+  emits: ['cluster/authenticator-logging-disabled', 'logs/not-enabled', 'logs/query-denied', 'logs/access-denied', 'logs/access-granted', 'logs/no-events'],
+  async run({ facts, options, signal, remainingMs, progress }) {
+    if (options.noLogs) return { findings: [], skip: '--no-logs' };
+    const cluster = facts.cluster!;
+    const principal = facts.identity!;
+    const findings: Finding[] = [];
+    if (!cluster.enabledLogTypes.includes('authenticator')) {
+      findings.push({ rule: 'cluster/authenticator-logging-disabled', evidence: { enabledTypes: cluster.enabledLogTypes } });
+    }
+    const { authenticatorLogStatus, findAdminGrants, findAuthenticatorEvents } = await import('../../facts/cloudwatch-logs.js');
+    const logs = facts.aws!.logs;
+    const status = await authenticatorLogStatus(logs, cluster.name, signal);
+    if (status.denied) return { findings: [...findings, { rule: 'logs/query-denied', evidence: { actions: status.denied.actions, callerArn: facts.sdkIdentity?.arn } }] };
+    if (!status.groupExists || !status.streamsExist) {
+      // Disabled logging is already the finding; a missing group then says nothing new.
+      if (findings.length === 0) findings.push({ rule: 'logs/not-enabled', evidence: { groupExists: status.groupExists } });
+      return { findings };
+    }
+    const now = Date.now();
+    const found = await findAuthenticatorEvents(logs, {
+      cluster: cluster.name,
+      principal: { arn: principal.arn, canonicalArn: principal.principalArn },
+      sinceMs: now - options.since,
+      nowMs: now,
+      signal,
+      deadlineMs: now + Math.max(0, remainingMs() - 500),
+      onProgress: progress,
+    });
+    if (found.denied) return { findings: [...findings, { rule: 'logs/query-denied', evidence: { actions: found.denied.actions, callerArn: facts.sdkIdentity?.arn } }] };
+
+    const mine = found.events.filter((e) => e.outcome === 'granted' || e.outcome === 'denied');
+    const denied = mine.find((e) => e.outcome === 'denied');
+    const granted = mine.find((e) => e.outcome === 'granted');
+    // When the principal is refused, learn who does get in: the people who can fix the mapping.
+    const admins = denied ? (await findAdminGrants(logs, { cluster: cluster.name, sinceMs: now - options.since, nowMs: now, signal, deadlineMs: now + Math.max(0, remainingMs() - 500) })).filter((a) => a.arn.toLowerCase() !== principal.principalArn.toLowerCase()) : [];
+    facts.logs = {
+      events: found.events,
+      notMapped: denied?.reason === 'not-mapped' ? denied : undefined,
+      admins: admins.map((a) => a.arn),
+      creatorArn: admins.find((a) => a.username === 'kubernetes-admin')?.arn,
+    };
+    const since = formatSince(options.since);
+    // The newest attempt tells the current state: a grant after a denial means the fix already works.
+    const newest = mine[0];
+    if (newest && newest === denied) {
+      findings.push({
+        rule: 'logs/access-denied',
+        evidence: { arn: denied.arn, principalArn: principal.principalArn, reason: denied.reason, error: denied.error, time: new Date(denied.timestamp).toISOString(), authenticationMode: cluster.authenticationMode, count: mine.filter((e) => e.outcome === 'denied').length },
+      });
+    } else if (newest && newest === granted) {
+      findings.push({ rule: 'logs/access-granted', evidence: { arn: granted.arn, username: granted.username, groups: granted.groups, time: new Date(granted.timestamp).toISOString() } });
+    } else {
+      findings.push({ rule: 'logs/no-events', evidence: { principalArn: principal.principalArn, since, method: found.method, incomplete: found.incomplete } });
+    }
+    return { findings };
+  },
+};
+
+function formatSince(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}

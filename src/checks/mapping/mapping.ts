@@ -1,0 +1,51 @@
+import type { Facts } from '../../engine/facts.js';
+import type { Check, Finding } from '../../engine/types.js';
+import { adminMappings } from '../../facts/aws-auth.js';
+
+/**
+ * Is the principal mapped at all? Joins what the access entries, the aws-auth ConfigMap and the
+ * authenticator logs each know. Says "not mapped" only on evidence: a readable source that lacks the
+ * principal, or the authenticator's own "not mapped" verdict; and never when the API server accepted it.
+ */
+export const mappingCheck: Check = {
+  id: 'mapping',
+  title: 'principal mapping',
+  dependsOn: ['identity', 'cluster'],
+  after: ['access-entries', 'aws-auth', 'logs', 'kube-auth'],
+  emits: ['aws-auth/principal-not-mapped', 'access-entry/missing'],
+  async run({ facts, options }) {
+    const principal = facts.identity!;
+    const mode = facts.cluster!.authenticationMode ?? 'CONFIG_MAP';
+    const entries = facts.accessEntries;
+    const awsAuth = facts.awsAuth;
+    if (facts.kube?.authenticated && !options.principal) return { findings: [] };
+    if (entries?.entry) return { findings: [] };
+    const awsAuthApplies = mode !== 'API';
+    if (awsAuthApplies && awsAuth?.mapped) return { findings: [] };
+
+    const entriesSay = mode !== 'CONFIG_MAP' && entries?.readable === true;
+    const awsAuthSays = awsAuthApplies && awsAuth?.readable === true;
+    const logsSay = facts.logs?.notMapped !== undefined;
+    const known = mode === 'API' ? entriesSay : mode === 'CONFIG_MAP' ? awsAuthSays : entriesSay && awsAuthSays;
+    if (!known && !logsSay) return { findings: [] };
+
+    const evidence = {
+      principalArn: principal.principalArn,
+      callerArn: principal.arn,
+      authenticationMode: mode,
+      cluster: facts.cluster!.name,
+      admins: admins(facts),
+      ...(facts.logs?.creatorArn && { creatorArn: facts.logs.creatorArn }),
+      ...(logsSay && { logLine: facts.logs!.notMapped!.error, loggedAt: new Date(facts.logs!.notMapped!.timestamp).toISOString() }),
+      sources: [entriesSay && 'access entries', awsAuthSays && 'aws-auth', logsSay && 'authenticator logs'].filter(Boolean),
+    };
+    const finding: Finding = mode === 'API' ? { rule: 'access-entry/missing', evidence } : { rule: 'aws-auth/principal-not-mapped', evidence };
+    return { findings: [finding] };
+  },
+};
+
+/** Principals with admin access that the sources show: who to assume, or who can run the fix. */
+function admins(facts: Facts): string[] {
+  const fromAwsAuth = facts.awsAuth?.config ? adminMappings(facts.awsAuth.config).map((m) => m.arn) : [];
+  return [...new Set([...(facts.accessEntries?.admins ?? []), ...fromAwsAuth, ...(facts.logs?.admins ?? [])])];
+}

@@ -1,0 +1,371 @@
+/**
+ * The EKS bearer token: `k8s-aws-v1.` + base64url (no padding) of a presigned STS
+ * `GetCallerIdentity` URL that signs the `x-k8s-aws-id: <cluster name>` header.
+ * Facts and error wording: kubernetes-sigs/aws-iam-authenticator pkg/token/token.go (Verify),
+ * botocore auth.py SigV4QueryAuth (what `aws eks get-token` signs).
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
+/** token.go: maxTokenLenBytes = 1024 * 4. */
+export const MAX_TOKEN_LENGTH = 4096;
+/** token.go: presigned STS URLs are valid 15 minutes after X-Amz-Date; X-Amz-Expires is ignored. */
+export const TOKEN_VALIDITY_MS = 15 * 60 * 1000;
+export const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
+/** token.go requestPresignParam: 60 "for legacy reasons"; IT IS IGNORED by the server. */
+const PRESIGN_EXPIRES_SECONDS = 60;
+const FORMAT_ERROR = 'input token was not properly formatted: ';
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const REDACTED = '…';
+
+export interface EksTokenCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface PresignEksTokenOptions {
+  credentials: EksTokenCredentials;
+  region: string;
+  clusterName: string;
+  /** `host[:port]` of STS; default `sts.<region>.amazonaws.com` (regional endpoint, as get-token uses). */
+  stsHost?: string;
+  now?: Date;
+}
+
+/** Presigns GetCallerIdentity exactly as `aws eks get-token` does and wraps it as an EKS token. */
+export async function presignEksToken(opts: PresignEksTokenOptions): Promise<string> {
+  const host = opts.stsHost ?? `sts.${opts.region}.amazonaws.com`;
+  const signer = new SignatureV4({
+    credentials: opts.credentials,
+    region: opts.region,
+    service: 'sts',
+    sha256: Sha256,
+  });
+  const request = new HttpRequest({
+    method: 'GET',
+    protocol: 'https:',
+    hostname: host,
+    path: '/',
+    query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+    // No body: like botocore SigV4QueryAuth (payload signing on over https), smithy signs the empty-body hash.
+    headers: { host, [CLUSTER_ID_HEADER]: opts.clusterName },
+  });
+  const signed = await signer.presign(request, {
+    expiresIn: PRESIGN_EXPIRES_SECONDS,
+    signingDate: opts.now ?? new Date(),
+  });
+  const query = signed.query as Record<string, string>;
+  // Same parameter order as botocore's URL: Action, Version, then the X-Amz-* parameters, signature last.
+  const order = [
+    'Action', 'Version', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires',
+    'X-Amz-SignedHeaders', 'X-Amz-Security-Token', 'X-Amz-Signature',
+  ];
+  const pairs = order.filter((k) => query[k] !== undefined).map((k) => `${uriEscape(k)}=${uriEscape(query[k]!)}`);
+  const url = `https://${host}/?${pairs.join('&')}`;
+  return EKS_TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url');
+}
+
+export type AccessKeyKind = 'long-term' | 'temporary' | 'other';
+
+export interface DecodedEksTokenFields {
+  /** The full presigned URL. Carries the signature and any session token: never print it; use `redactedUrl`. */
+  url: string;
+  /** The URL with `X-Amz-Signature` and `X-Amz-Security-Token` values replaced by `…`. */
+  redactedUrl: string;
+  host: string;
+  /** Query parameters as sent, minus `X-Amz-Signature`; `X-Amz-Security-Token` is redacted. */
+  params: Record<string, string>;
+  signedHeaders: string[];
+  accessKeyId: string;
+  accessKeyKind: AccessKeyKind;
+  date: Date;
+  /** date + 15 min (token.go presignedURLExpiration). */
+  expiresAt: Date;
+  /** Region of the credential scope. */
+  region?: string;
+  hasSessionToken: boolean;
+  length: number;
+}
+
+export type DecodedEksToken =
+  | ({ ok: true } & DecodedEksTokenFields)
+  /** `decoded` is present when the token is well formed and only its 15 minutes have passed. */
+  | { ok: false; error: string; decoded?: DecodedEksTokenFields };
+
+export interface DecodeEksTokenOptions {
+  now?: Date;
+  /** Which `host[:port]` values count as STS; default: real STS host names and loopback (the emulator). */
+  acceptHost?: (host: string) => boolean;
+}
+
+/** aws-iam-authenticator parameterWhitelist. */
+const ALLOWED_PARAMS = new Set([
+  'action', 'version', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires',
+  'x-amz-security-token', 'x-amz-signature', 'x-amz-signedheaders',
+]);
+
+/** Decodes and validates an EKS token in the order and wording of token.go Verify; never throws. */
+export function decodeEksToken(token: string, opts: DecodeEksTokenOptions = {}): DecodedEksToken {
+  const fail = (message: string): DecodedEksToken => ({ ok: false, error: FORMAT_ERROR + message });
+  if (typeof token !== 'string') return fail(`token is missing expected "${EKS_TOKEN_PREFIX}" prefix`);
+  if (Buffer.byteLength(token, 'utf8') > MAX_TOKEN_LENGTH) return fail('token is too large');
+  if (!token.startsWith(EKS_TOKEN_PREFIX)) return fail(`token is missing expected "${EKS_TOKEN_PREFIX}" prefix`);
+  const body = token.slice(EKS_TOKEN_PREFIX.length);
+  const badByte = rawUrlBase64Error(body);
+  if (badByte !== undefined) return fail(`illegal base64 data at input byte ${badByte}`);
+  const url = Buffer.from(body, 'base64url').toString('utf8');
+
+  const parsed = parseUrl(url);
+  // Go's url.Parse error quotes the input, which would carry the signature: redact it.
+  if (!parsed) return fail(`parse "${REDACTED}": invalid URL`);
+  // Real tokens are https-only; an emulator's loopback STS (AWS_ENDPOINT_URL=http://127.0.0.1:…) may be plain http.
+  if (parsed.scheme !== 'https' && !(parsed.scheme === 'http' && isLoopbackHost(parsed.host))) {
+    return fail(`unexpected scheme "${parsed.scheme}" in pre-signed URL`);
+  }
+  const hostError = stsHostError(parsed.host, opts.acceptHost ?? isAcceptedStsHost);
+  if (hostError) return fail(hostError);
+  if (parsed.path !== '/') return fail('unexpected path in pre-signed URL');
+
+  const query = parseQuery(parsed.rawQuery);
+  if (!query) return fail('malformed query parameter');
+  // Go url.Values groups identical keys; validateDuplicateParameters rejects keys differing only in case.
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of query) grouped.set(key, [...(grouped.get(key) ?? []), value]);
+  const lowerSeen = new Set<string>();
+  for (const key of grouped.keys()) {
+    if (lowerSeen.has(key.toLowerCase())) return fail(`duplicate query parameter found: "${key}"`);
+    lowerSeen.add(key.toLowerCase());
+  }
+  const lowerParams = new Map<string, string>();
+  for (const [key, values] of grouped) {
+    if (!ALLOWED_PARAMS.has(key.toLowerCase())) return fail(`non-whitelisted query parameter "${key}"`);
+    if (values.length !== 1) return fail('query parameter with multiple values not supported');
+    lowerParams.set(key.toLowerCase(), values[0]!);
+  }
+  if (lowerParams.get('action') !== 'GetCallerIdentity') return fail('unexpected action parameter in pre-signed URL');
+  const signedHeaders = (lowerParams.get('x-amz-signedheaders') ?? '').split(';');
+  if (!signedHeaders.some((h) => h.toLowerCase() === CLUSTER_ID_HEADER)) {
+    return fail(`client did not sign the ${CLUSTER_ID_HEADER} header in the pre-signed URL`);
+  }
+  const expiresRaw = lowerParams.get('x-amz-expires') ?? '';
+  const expires = /^[+-]?\d+$/.test(expiresRaw) ? Number(expiresRaw) : Number.NaN;
+  if (!Number.isSafeInteger(expires) || expires < 0 || expires > 900) {
+    // Go prints the Atoi result, which is 0 when the value does not parse.
+    return fail(`invalid X-Amz-Expires parameter in pre-signed URL: ${Number.isSafeInteger(expires) ? expires : 0}`);
+  }
+  const dateRaw = lowerParams.get('x-amz-date') ?? '';
+  if (dateRaw === '') return fail('X-Amz-Date parameter must be present in pre-signed URL');
+  const date = parseAmzDate(dateRaw);
+  if (!date) {
+    return fail(`error parsing X-Amz-Date parameter ${dateRaw} into format 20060102T150405Z: parsing time "${dateRaw}" as "20060102T150405Z": cannot parse`);
+  }
+
+  const credential = lowerParams.get('x-amz-credential') ?? '';
+  const [accessKeyId = '', , region] = credential.split('/');
+  const params: Record<string, string> = {};
+  for (const [key, values] of grouped) {
+    const lower = key.toLowerCase();
+    if (lower === 'x-amz-signature') continue;
+    params[key] = lower === 'x-amz-security-token' ? REDACTED : values[0]!;
+  }
+  const fields: DecodedEksTokenFields = {
+    url,
+    redactedUrl: redactPresignedUrl(url),
+    host: parsed.host,
+    params,
+    signedHeaders: signedHeaders.filter((h) => h !== ''),
+    accessKeyId,
+    accessKeyKind: accessKeyId.startsWith('AKIA') ? 'long-term' : accessKeyId.startsWith('ASIA') ? 'temporary' : 'other',
+    date,
+    expiresAt: new Date(date.getTime() + TOKEN_VALIDITY_MS),
+    region: region || undefined,
+    hasSessionToken: lowerParams.has('x-amz-security-token'),
+    length: token.length,
+  };
+  const now = opts.now ?? new Date();
+  if (now.getTime() > fields.expiresAt.getTime()) {
+    return { ok: false, error: `${FORMAT_ERROR}X-Amz-Date parameter is expired (15 minute expiration) ${goTimeString(date)}`, decoded: fields };
+  }
+  return { ok: true, ...fields };
+}
+
+export type PresignedVerification =
+  | { ok: true; accessKeyId: string }
+  | { ok: false; code: 'SignatureDoesNotMatch' | 'InvalidClientTokenId' | 'ExpiredToken'; message: string };
+
+/** What the emulator's STS knows about a key: its secret, and the session token a temporary key must carry. */
+export type SecretLookup = (accessKeyId: string) => string | { secretAccessKey: string; sessionToken?: string } | undefined;
+
+const INVALID_TOKEN_MESSAGE = 'The security token included in the request is invalid.';
+const SIGNATURE_MISMATCH_MESSAGE =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+/**
+ * Recomputes the SigV4 query signature of a presigned GetCallerIdentity URL the way STS does when
+ * the authenticator replays it with its own `x-k8s-aws-id` (token.go Verify). Expired/invalid
+ * credentials flags are the caller's to check (the lookup only knows secrets).
+ */
+export function verifyPresignedGetCallerIdentity(
+  url: string,
+  headers: { host: string; 'x-k8s-aws-id'?: string },
+  secretFor: SecretLookup,
+  now: Date = new Date(),
+): PresignedVerification {
+  const mismatch = (message = SIGNATURE_MISMATCH_MESSAGE): PresignedVerification => ({ ok: false, code: 'SignatureDoesNotMatch', message });
+  const parsed = parseUrl(url);
+  const query = parsed ? parseQuery(parsed.rawQuery) : undefined;
+  if (!parsed || !query) return mismatch();
+  const get = (name: string) => query.find(([k]) => k === name)?.[1];
+  const credential = get('X-Amz-Credential') ?? '';
+  const [accessKeyId = '', shortDate = '', region = '', service = '', terminator = ''] = credential.split('/');
+  const lookup = accessKeyId ? secretFor(accessKeyId) : undefined;
+  if (lookup === undefined) return { ok: false, code: 'InvalidClientTokenId', message: INVALID_TOKEN_MESSAGE };
+  const secret = typeof lookup === 'string' ? lookup : lookup.secretAccessKey;
+  const expectedSessionToken = typeof lookup === 'string' ? undefined : lookup.sessionToken;
+  // STS rejects a temporary key presented without (or with another) session token as an invalid token.
+  if (expectedSessionToken !== undefined && get('X-Amz-Security-Token') !== expectedSessionToken) {
+    return { ok: false, code: 'InvalidClientTokenId', message: INVALID_TOKEN_MESSAGE };
+  }
+  if (get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || terminator !== 'aws4_request') return mismatch();
+  if (service !== 'sts') return mismatch(`Credential should be scoped to correct service: 'sts'.`);
+  const amzDate = get('X-Amz-Date') ?? '';
+  const date = parseAmzDate(amzDate);
+  if (!date || !amzDate.startsWith(shortDate)) return mismatch();
+  if (now.getTime() > date.getTime() + TOKEN_VALIDITY_MS) {
+    const earliest = new Date(now.getTime() - TOKEN_VALIDITY_MS);
+    return mismatch(`Signature expired: ${amzDate} is now earlier than ${amzDateOf(earliest)} (${amzDateOf(now)} - 15 min.)`);
+  }
+  const provided = get('X-Amz-Signature') ?? '';
+  const signedHeaderNames = (get('X-Amz-SignedHeaders') ?? '').split(';').filter((h) => h !== '');
+  const available: Record<string, string | undefined> = { host: headers.host, [CLUSTER_ID_HEADER]: headers['x-k8s-aws-id'] };
+  if (signedHeaderNames.some((h) => available[h] === undefined)) return mismatch();
+  const canonicalHeaders = signedHeaderNames.map((h) => `${h}:${available[h]!.trim().replace(/\s+/g, ' ')}\n`).join('');
+  const canonicalQuery = query
+    .filter(([k]) => k !== 'X-Amz-Signature')
+    .map(([k, v]) => [uriEscape(k), uriEscape(v)] as const)
+    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const scope = `${shortDate}/${region}/${service}/aws4_request`;
+  const signingKey = [shortDate, region, service, 'aws4_request'].reduce<Buffer>(
+    (key, part) => createHmac('sha256', key).update(part).digest(),
+    Buffer.from(`AWS4${secret}`, 'utf8'),
+  );
+  // botocore and smithy sign the empty-body hash; UNSIGNED-PAYLOAD (the S3 presign convention) is accepted too.
+  for (const payloadHash of [EMPTY_SHA256, UNSIGNED_PAYLOAD]) {
+    const canonicalRequest = ['GET', '/', canonicalQuery, canonicalHeaders, signedHeaderNames.join(';'), payloadHash].join('\n');
+    const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+    const expected = createHmac('sha256', signingKey).update(stringToSign).digest('hex');
+    if (expected.length === provided.length && timingSafeEqual(Buffer.from(expected), Buffer.from(provided))) {
+      return { ok: true, accessKeyId };
+    }
+  }
+  return mismatch();
+}
+
+/** The URL with its signature and session token values replaced by `…` (SPEC §7). */
+export function redactPresignedUrl(url: string): string {
+  return url.replace(/([?&](?:X-Amz-Signature|X-Amz-Security-Token)=)[^&]*/gi, `$1${REDACTED}`);
+}
+
+/** token.go verifySTSHostnameFormat, simplified: `sts.amazonaws.com` or `sts[-fips].[dualstack.]<region>.<partition domain>`. */
+export function isStsHostname(host: string): boolean {
+  return (
+    host === 'sts.amazonaws.com' ||
+    /^sts(-fips)?\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.(amazonaws\.com|amazonaws\.com\.cn|api\.aws|api\.amazonwebservices\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov)$/.test(host)
+  );
+}
+
+/** Loopback `host[:port]`: where the embedded emulator's STS listens. */
+export function isLoopbackHost(host: string): boolean {
+  return /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d{1,5})?$/.test(host);
+}
+
+function isAcceptedStsHost(host: string): boolean {
+  return isStsHostname(host) || isLoopbackHost(host);
+}
+
+/** Returns the authenticator's host error, or undefined when accepted. */
+function stsHostError(host: string, accept: (host: string) => boolean): string | undefined {
+  if (accept(host)) return undefined;
+  // token.go getStsRegion: fewer than three labels cannot name a region.
+  if (host === '') return `could not parse region for pre-signed URL ${host}, host is empty`;
+  if (host.split('.').length < 3) return `could not parse region for pre-signed URL ${host}, invalid host format: ${host}`;
+  return `unexpected hostname "${host}" in pre-signed URL`;
+}
+
+/** Position of Go's base64.RawURLEncoding CorruptInputError, or undefined when the input decodes. */
+function rawUrlBase64Error(s: string): number | undefined {
+  const bad = s.search(/[^A-Za-z0-9_-]/);
+  if (bad >= 0) return bad;
+  if (s.length % 4 === 1) return s.length - 1;
+  return undefined;
+}
+
+interface ParsedUrl {
+  scheme: string;
+  host: string;
+  path: string;
+  rawQuery: string;
+}
+
+/** Go-like url.Parse split (scheme, authority, path, raw query) without normalising anything. */
+function parseUrl(url: string): ParsedUrl | undefined {
+  if (/[\x00-\x1f\x7f ]/.test(url)) return undefined;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(url);
+  if (!m) return { scheme: '', host: '', path: url.split('?')[0]!, rawQuery: url.split('?').slice(1).join('?') };
+  const scheme = m[1]!.toLowerCase();
+  let rest = m[2]!.split('#')[0]!;
+  const q = rest.indexOf('?');
+  const rawQuery = q >= 0 ? rest.slice(q + 1) : '';
+  rest = q >= 0 ? rest.slice(0, q) : rest;
+  if (!rest.startsWith('//')) return { scheme, host: '', path: rest, rawQuery };
+  const slash = rest.indexOf('/', 2);
+  const authority = slash >= 0 ? rest.slice(2, slash) : rest.slice(2);
+  const host = authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority;
+  return { scheme, host, path: slash >= 0 ? rest.slice(slash) : '', rawQuery };
+}
+
+/** Go url.ParseQuery: `&`-separated, `;` rejected, `+` is a space; undefined on a bad escape. */
+function parseQuery(raw: string): [string, string][] | undefined {
+  const out: [string, string][] = [];
+  for (const part of raw.split('&')) {
+    if (part === '') continue;
+    if (part.includes(';')) return undefined;
+    const eq = part.indexOf('=');
+    const [k, v] = eq >= 0 ? [part.slice(0, eq), part.slice(eq + 1)] : [part, ''];
+    try {
+      out.push([decodeURIComponent(k.replace(/\+/g, ' ')), decodeURIComponent(v.replace(/\+/g, ' '))]);
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+/** SigV4 URI encoding (RFC 3986 unreserved characters kept). */
+function uriEscape(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function parseAmzDate(s: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && se < 60 ? date : undefined;
+}
+
+function amzDateOf(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Go's time.Time.String() for a UTC time: `2006-01-02 15:04:05 +0000 UTC`. */
+function goTimeString(d: Date): string {
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
+}

@@ -1,0 +1,161 @@
+/** The isolated HOME (AWS config, credentials, kubeconfig as update-kubeconfig writes it) and the builtin get-token. */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAwsServer, type AwsServer } from '../../src/emulator/aws-server.js';
+import { describeFailure, discoverApiVersion, getToken, parseGetTokenArgs, UsageError } from '../../src/emulator/get-token-cli.js';
+import { BUILTIN_GET_TOKEN, isolatedEnv, materializeHome } from '../../src/emulator/home.js';
+import { loadScenario } from '../../src/emulator/scenarios.js';
+import { EmulatorState } from '../../src/emulator/state.js';
+import { decodeEksToken } from '../../src/facts/eks-token.js';
+
+const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function home(name: string, exec: 'builtin' | 'aws-cli' = 'builtin') {
+  const state = new EmulatorState(loadScenario(name));
+  const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-home-'));
+  dirs.push(dir);
+  const out = materializeHome({ state, awsUrl: 'http://127.0.0.1:4566', kubeUrl: 'https://127.0.0.1:6443', caPem: CA }, dir, { exec });
+  const kubeconfig = yaml.load(readFileSync(out.kubeconfigPath, 'utf8')) as any;
+  return { dir, ...out, kubeconfig, user: kubeconfig.users[0].user };
+}
+
+describe('materializeHome', () => {
+  it('returns only the isolating environment', () => {
+    const h = home('classic');
+    expect(h.env).toEqual({
+      HOME: h.dir,
+      KUBECONFIG: join(h.dir, '.kube', 'config'),
+      AWS_CONFIG_FILE: join(h.dir, '.aws', 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(h.dir, '.aws', 'credentials'),
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_REGION: 'us-west-2',
+      AWS_DEFAULT_REGION: 'us-west-2',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    expect(statSync(h.env.AWS_SHARED_CREDENTIALS_FILE!).mode & 0o077).toBe(0);
+  });
+
+  it('writes profiles with the principals keys and session tokens', () => {
+    const h = home('exec-profile-other-principal');
+    expect(readFileSync(h.env.AWS_CONFIG_FILE!, 'utf8')).toBe('[default]\nregion = us-west-2\noutput = json\n\n[profile readonly]\nregion = us-west-2\noutput = json\n');
+    const creds = readFileSync(h.env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8');
+    expect(creds).toContain('[readonly]\naws_access_key_id = AKIAEXAMPLEREADONLY1\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYREADONLY01\n');
+    expect(readFileSync(home('classic').env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8')).toContain('aws_session_token = IQoJb3JpZ2luX2Vj');
+  });
+
+  it('writes the kubeconfig the way aws eks update-kubeconfig does', () => {
+    const h = home('classic', 'aws-cli');
+    const arn = 'arn:aws:eks:us-west-2:111122223333:cluster/prod';
+    expect(h.kubeconfig).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': arn,
+      clusters: [{ name: arn, cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': Buffer.from(CA).toString('base64') } }],
+      contexts: [{ name: arn, context: { cluster: arn, user: arn } }],
+    });
+    expect(h.user.exec).toEqual({
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      args: ['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'prod', '--output', 'json'],
+      command: 'aws',
+    });
+  });
+
+  it('carries the scenario kubeconfig quirks', () => {
+    expect(home('exec-v1alpha1').user.exec.apiVersion).toBe('client.authentication.k8s.io/v1alpha1');
+    expect(home('wrong-cluster-name').user.exec.args).toContain('prod-old');
+    expect(home('exec-profile-other-principal').user.exec.env).toEqual([{ name: 'AWS_PROFILE', value: 'readonly' }]);
+    expect(home('assume-role-denied').user.exec.args.slice(-2)).toEqual(['--role', 'arn:aws:iam::111122223333:role/prod-admin']);
+    expect(home('stale-endpoint').kubeconfig.clusters[0].cluster.server).toBe('https://127.0.0.1:1');
+    expect(home('exec-command-not-found').user.exec.command).toBe('aws-iam-authenticator');
+    expect(home('classic', 'builtin').user.exec.command).toBe(BUILTIN_GET_TOKEN);
+    expect(home('sso-access-entry').env.AWS_PROFILE).toBe('sso');
+  });
+
+  it('isolatedEnv drops the developer AWS and kube settings', () => {
+    const env = isolatedEnv({ PATH: '/bin', AWS_PROFILE: 'mine', AWS_SECRET_ACCESS_KEY: 's', KUBECONFIG: '/mine', AWS_ENDPOINT_URL_EKS: 'x' }, { HOME: '/h' });
+    expect(env).toEqual({ PATH: '/bin', HOME: '/h' });
+  });
+});
+
+describe('builtin get-token', () => {
+  it('parses the aws eks get-token arguments as kubeconfigs pass them', () => {
+    expect(parseGetTokenArgs(['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'prod', '--output', 'json', '--role', 'arn:r'])).toEqual({
+      region: 'us-west-2',
+      clusterName: 'prod',
+      output: 'json',
+      roleArn: 'arn:r',
+    });
+    expect(parseGetTokenArgs(['eks', 'get-token', '--cluster-name=prod', '--role-arn=arn:r']).roleArn).toBe('arn:r');
+    expect(() => parseGetTokenArgs(['eks', 'get-token'])).toThrow(/--cluster-name or --cluster-id/);
+    expect(() => parseGetTokenArgs(['sts', 'get-caller-identity'])).toThrow(UsageError);
+    expect(() => parseGetTokenArgs(['eks', 'get-token', '--cluster-name', 'p', '--bogus'])).toThrow(/Unknown options: --bogus/);
+  });
+
+  it('takes the apiVersion from KUBERNETES_EXEC_INFO, else v1beta1', () => {
+    expect(discoverApiVersion({}).apiVersion).toBe('client.authentication.k8s.io/v1beta1');
+    expect(discoverApiVersion({ KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential"}' }).apiVersion).toBe(
+      'client.authentication.k8s.io/v1',
+    );
+    expect(discoverApiVersion({ KUBERNETES_EXEC_INFO: '{' }).warning).toMatch(/Error parsing/);
+  });
+
+  it('words failures as the AWS CLI does', () => {
+    const noCreds = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    expect(describeFailure(noCreds)).toBe('Unable to locate credentials. You can configure credentials by running "aws configure".');
+    expect(describeFailure(new Error('Region is missing'))).toMatch(/^You must specify a region/);
+    const denied = Object.assign(new Error('User: u is not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect(describeFailure(denied)).toBe('An error occurred (AccessDenied) when calling the AssumeRole operation: User: u is not authorized');
+  });
+
+  describe('against the emulator', () => {
+    let server: AwsServer;
+    let env: Record<string, string>;
+    const saved = { ...process.env };
+    beforeAll(async () => {
+      const scenario = loadScenario('assume-role-denied');
+      scenario.principals[0]!.canAssume = ['arn:aws:iam::111122223333:role/prod-admin'];
+      const state = new EmulatorState(scenario);
+      server = await startAwsServer(state, { host: '127.0.0.1', endpoint: () => ({ url: 'https://127.0.0.1:6443', caPem: CA }) });
+      const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-home-'));
+      dirs.push(dir);
+      env = materializeHome({ state, awsUrl: server.url, kubeUrl: 'https://127.0.0.1:6443', caPem: CA }, dir).env;
+      // The SDK's credential chain reads process.env; isolate it for these tests.
+      for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+      Object.assign(process.env, env);
+    });
+    afterAll(async () => {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      await server.close();
+    });
+
+    it('prints an ExecCredential whose token carries the profile identity and expires in 14 minutes', async () => {
+      const now = new Date('2026-11-25T03:00:00Z');
+      const cred = (await getToken({ clusterName: 'prod' }, process.env, now)) as any;
+      expect(cred).toMatchObject({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', spec: {} });
+      expect(cred.status.expirationTimestamp).toBe('2026-11-25T03:14:00Z');
+      const decoded = decodeEksToken(cred.status.token, { now }) as any;
+      expect(decoded.ok).toBe(true);
+      expect(decoded.accessKeyId).toBe('AKIAEXAMPLEALICE0001');
+      expect(decoded.signedHeaders).toEqual(['host', 'x-k8s-aws-id']);
+      expect(decoded.host).toBe(new URL(server.url).host); // presigned for the configured STS endpoint
+      expect(decoded.region).toBe('us-west-2');
+    });
+
+    it('assumes --role-arn through the emulator STS (RoleSessionName EKSGetTokenAuth)', async () => {
+      const cred = (await getToken({ clusterName: 'prod', roleArn: 'arn:aws:iam::111122223333:role/prod-admin' })) as any;
+      const decoded = decodeEksToken(cred.status.token) as any;
+      expect(decoded.accessKeyId).toMatch(/^ASIA/);
+      expect(decoded.hasSessionToken).toBe(true);
+    });
+
+    it('fails like the AWS CLI when the role may not be assumed', async () => {
+      await expect(getToken({ clusterName: 'prod', roleArn: 'arn:aws:iam::111122223333:role/other' })).rejects.toMatchObject({ name: 'AccessDenied' });
+    });
+  });
+});

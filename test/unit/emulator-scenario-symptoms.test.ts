@@ -1,0 +1,70 @@
+/**
+ * Every scenario, served by the whole emulator (AWS endpoint + Kubernetes API server), makes the
+ * real kubectl fail (or succeed) exactly as its `expect.kubectl` says, and nothing it does mutates.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator } from '../../src/emulator/index.js';
+import { BUILTIN_GET_TOKEN } from '../../src/emulator/home.js';
+
+function has(cmd: string, args: string[]): boolean {
+  try {
+    execFileSync(cmd, args, { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hasKubectl = has('kubectl', ['version', '--client']);
+const builtinBuilt = existsSync(join(BUILTIN_GET_TOKEN, '..', '..', 'dist', 'emulator', 'get-token-cli.js'));
+/** The real `aws eks get-token` when installed, and our builtin once `npm run build` has produced dist/. */
+const execModes = [...(has('aws', ['--version']) ? (['aws-cli'] as const) : []), ...(builtinBuilt ? (['builtin'] as const) : [])];
+if (!hasKubectl || execModes.length === 0) console.warn('skipping kubectl scenario symptoms: needs kubectl and either the AWS CLI or a built dist/');
+const cases = execModes.flatMap((exec) => listScenarios().map((s) => [s.name, exec] as const));
+
+/** How kubectl (client-go) words each symptom (SPEC §9). */
+const SYMPTOMS: Record<string, RegExp> = {
+  Unauthorized: /Unauthorized|the server has asked for the client to provide credentials/,
+  Forbidden: /Forbidden|forbidden: User/,
+  'invalid apiVersion': /invalid apiVersion "client\.authentication\.k8s\.io\/v1alpha1"/,
+  'executable not found': /executable aws-iam-authenticator not found/,
+  timeout: /Client\.Timeout exceeded|context deadline exceeded|TLS handshake timeout|i\/o timeout/,
+  'connection refused': /connection refused/,
+  'exec failed': /getting credentials: exec: executable .* failed with exit code/,
+};
+
+/** A short request timeout only where a hang is the point; elsewhere a loaded machine must not look like one. */
+function kubectl(env: Record<string, string>, requestTimeout: string): Promise<{ code: number; stdout: string; out: string }> {
+  return new Promise((resolve) =>
+    execFile('kubectl', ['get', 'pods', `--request-timeout=${requestTimeout}`], { env, timeout: 50_000 }, (e, stdout, stderr) =>
+      resolve({ code: e ? ((e as { code?: number }).code ?? -1) : 0, stdout, out: stdout + stderr }),
+    ),
+  );
+}
+
+describe.skipIf(!hasKubectl || cases.length === 0)('kubectl symptoms per scenario', () => {
+  it.concurrent.each(cases)('%s (exec: %s)', async (name, exec) => {
+    const scenario = loadScenario(name);
+    const emu = await startEmulator(scenario);
+    const dir = mkdtempSync(join(tmpdir(), `eksdoctor-${name}-`));
+    try {
+      const { env } = materializeHome(emu, dir, { exec });
+      const r = await kubectl(isolatedEnv(process.env, env), scenario.expect.kubectl === 'timeout' ? '3s' : '20s');
+      if (scenario.expect.kubectl === 'ok') {
+        expect(r.code, r.out).toBe(0);
+        expect(r.stdout).toMatch(/^NAME\s+READY\s+STATUS/);
+      } else {
+        expect(r.code).not.toBe(0);
+        expect(r.out).toMatch(SYMPTOMS[scenario.expect.kubectl] ?? /^$/);
+      }
+      expect(emu.state.requests.filter((q) => q.mutating)).toEqual([]);
+    } finally {
+      await emu.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
