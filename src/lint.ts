@@ -3,15 +3,16 @@ import { statusOf, type CheckResult, type EmittedFinding } from './engine/run.js
 import type { Finding } from './engine/types.js';
 import { regionFromEksServer } from './facts/eks-endpoint.js';
 import { parseExecPlugin } from './facts/exec-plugin.js';
-import { loadKubeconfig } from './facts/kubeconfig.js';
+import { mergeKubeconfigs } from './facts/kubeconfig.js';
+import { isRecord, readYamlFile, type YamlRead } from './facts/yaml-file.js';
 import { buildReport } from './report/build.js';
 import type { Report } from './report/model.js';
 import { severityOf } from './rules/index.js';
 
-/** Offline lint of files before they are applied (SPEC §2, GitOps CI): one check per file. */
+/** Offline lint of files before they are applied (SPEC §2, GitOps CI): kubeconfigs and aws-auth ConfigMaps, one check per file. */
 export async function lintFiles(files: string[], version: string): Promise<Report> {
   const startedAt = new Date();
-  const results = await Promise.all(files.map(lintKubeconfigFile));
+  const results = await Promise.all(files.map(lintFile));
   const checks: CheckResult[] = files.map((file, i) => ({
     id: `lint:${file}`,
     title: file,
@@ -27,11 +28,27 @@ export async function lintFiles(files: string[], version: string): Promise<Repor
   });
 }
 
+async function lintFile(file: string): Promise<Finding[]> {
+  const read = await readYamlFile(file);
+  if (read.ok && read.docs.some(isAwsAuthDocument)) {
+    const { parseAwsAuthManifest } = await import('./facts/aws-auth.js');
+    return parseAwsAuthManifest(read.text, file).problems;
+  }
+  return lintKubeconfig(file, read);
+}
+
+/** An aws-auth ConfigMap manifest, or a bare `data`-like mapping with the authenticator's keys. */
+function isAwsAuthDocument(doc: unknown): boolean {
+  if (!isRecord(doc)) return false;
+  if (doc.kind === 'ConfigMap') return true;
+  return ['mapRoles', 'mapUsers', 'mapAccounts'].some((k) => k in doc);
+}
+
 /** Every context and user of one kubeconfig file, with the rules that need no machine state. */
-async function lintKubeconfigFile(file: string): Promise<Finding[]> {
-  const kc = await loadKubeconfig(file, {});
+function lintKubeconfig(file: string, read: YamlRead): Finding[] {
+  const kc = mergeKubeconfigs([file], [read], true);
   const findings: Finding[] = [...kc.problems];
-  const text = kc.texts.get(kc.paths[0]!) ?? '';
+  const text = read.ok ? read.text : '';
   for (const user of kc.users.values()) {
     const plugin = user.exec ? parseExecPlugin(user.exec) : undefined;
     for (const f of [staticTokenFinding(user), removedExecApiFinding(user, text, { clusterName: plugin?.clusterName, region: plugin?.region })]) if (f) findings.push(f);

@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import type { Report } from '../report/model.js';
+import type { FleetReport, Report } from '../report/model.js';
 import { UsageError } from './errors.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'markdown', 'junit', 'github'] as const;
@@ -35,13 +35,15 @@ export interface RenderedOutput {
 }
 
 /** Renders the report in a format; renderers are imported lazily and stay pure (no I/O). */
-export async function renderOutput(report: Report, format: OutputFormat, ctx: RenderContext): Promise<RenderedOutput> {
+export async function renderOutput(report: Report | FleetReport, format: OutputFormat, ctx: RenderContext): Promise<RenderedOutput> {
   const command = ctx.command ?? 'auth';
   switch (format) {
     case 'json':
       return { stdout: (await import('../report/render/json.js')).renderJson(report) };
-    case 'text':
-      return { stdout: (await import('../report/render/text.js')).renderText(report, { color: ctx.color }) };
+    case 'text': {
+      const text = await import('../report/render/text.js');
+      return { stdout: 'reports' in report ? text.renderFleetText(report, { color: ctx.color }) : text.renderText(report, { color: ctx.color }) };
+    }
     case 'markdown':
       return { stdout: (await import('../report/render/markdown.js')).renderMarkdown(report, { command }) };
     case 'junit':
@@ -57,7 +59,7 @@ export async function renderOutput(report: Report, format: OutputFormat, ctx: Re
 }
 
 /** Kept for callers that only need the stdout text. */
-export async function render(report: Report, format: OutputFormat, color: boolean): Promise<string> {
+export async function render(report: Report | FleetReport, format: OutputFormat, color: boolean): Promise<string> {
   return (await renderOutput(report, format, { color })).stdout;
 }
 

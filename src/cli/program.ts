@@ -16,6 +16,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
     .option('--offline', 'no network: kubeconfig checks only')
+    .option('--all-contexts', 'check every EKS context of the kubeconfig, concurrently')
     .action(async (flags) => setExitCode(await (await import('./commands/auth.js')).authCommand(flags)));
 
   addAuthOptions(
@@ -48,7 +49,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('lint')
-    .description("offline lint of kubeconfig files ('-' reads stdin)")
+    .description("offline lint of kubeconfig files and aws-auth ConfigMaps ('-' reads stdin)")
     .argument('<file...>', 'files to lint')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit', 'github']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 at or above this severity').choices(['error', 'warning']).default('error'))

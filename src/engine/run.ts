@@ -48,13 +48,15 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
   const findings = new Map<string, EmittedFinding[]>();
   const internalErrors: string[] = [];
   const byId = new Map(checks.map((c) => [c.id, c]));
-  for (const c of checks) for (const d of [...c.dependsOn, ...(c.after ?? [])]) if (!byId.has(d)) throw new Error(`check ${c.id} depends on unknown check ${d}`);
+  for (const c of checks) for (const d of c.dependsOn) if (!byId.has(d)) throw new Error(`check ${c.id} depends on unknown check ${d}`);
 
   const started = new Map<string, Promise<void>>();
   const start = (check: Check): Promise<void> => {
     let p = started.get(check.id);
     if (!p) {
-      p = Promise.all([...check.dependsOn, ...(check.after ?? [])].map((d) => start(byId.get(d)!))).then(() => runOne(check));
+      // `after` only orders: a check that is not part of this run (e.g. offline) is simply not waited for.
+      const waits = [...check.dependsOn, ...(check.after ?? []).filter((d) => byId.has(d))];
+      p = Promise.all(waits.map((d) => start(byId.get(d)!))).then(() => runOne(check));
       started.set(check.id, p);
     }
     return p;

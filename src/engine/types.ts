@@ -36,7 +36,7 @@ export interface Check {
   title: string;
   /** Check IDs that must finish first; a halted or failed dependency skips this one. */
   dependsOn: string[];
-  /** Check IDs whose facts this one uses when they exist: it waits for them but runs whatever they found. */
+  /** Check IDs whose facts this one uses when they exist: it waits for those in the run, whatever they found. */
   after?: string[];
   /** Every rule ID this check may emit; the engine refuses any other. */
   emits: readonly string[];

@@ -74,8 +74,12 @@ export function kubeconfigPaths(option: string | undefined, env: NodeJS.ProcessE
  */
 export async function loadKubeconfig(option: string | undefined, env: NodeJS.ProcessEnv): Promise<Kubeconfig> {
   const { paths, explicit } = kubeconfigPaths(option, env);
+  return mergeKubeconfigs(paths, await Promise.all(paths.map((p) => readYamlFile(p))), explicit, env);
+}
+
+/** Merges files already read (`lint` reads each file once to tell a kubeconfig from an aws-auth manifest). */
+export function mergeKubeconfigs(paths: string[], reads: YamlRead[], explicit: boolean, env: NodeJS.ProcessEnv = {}): Kubeconfig {
   const kc: Kubeconfig = { paths, loaded: [], texts: new Map(), clusters: new Map(), contexts: new Map(), users: new Map(), problems: [] };
-  const reads = await Promise.all(paths.map((p) => readYamlFile(p)));
   paths.forEach((file, i) => mergeFile(kc, file, reads[i]!, explicit));
   if (kc.loaded.length === 0 && !kc.problems.some((p) => p.rule === 'kubeconfig/invalid')) {
     kc.problems.unshift({ rule: 'kubeconfig/not-found', evidence: { paths, source: explicit ? '--kubeconfig' : env.KUBECONFIG ? 'KUBECONFIG' : 'default' } });

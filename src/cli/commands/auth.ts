@@ -18,6 +18,7 @@ export interface AuthFlags {
   since?: string;
   logs?: boolean;
   awsAuthFile?: string;
+  allContexts?: boolean;
   timeout: string;
   output: string;
   failOn: string;
@@ -59,8 +60,18 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
   const failOn = parseFailOn(flags.failOn);
   const options = toRunOptions(flags, env);
   const verbose = options.verbose ? (m: string) => process.stderr.write(`… ${m}\n`) : undefined;
+  const ctx = { color: useColor(!flags.color, env, Boolean(process.stdout.isTTY)), command: 'auth' as const, failOn, env };
+  if (flags.allContexts) {
+    if (flags.context) throw new UsageError('--all-contexts and --context exclude each other');
+    const { diagnoseFleet } = await import('../../fleet.js');
+    const { fleet, internalErrors } = await diagnoseFleet(options, VERSION, verbose);
+    writeOutput(await renderOutput(fleet, format, ctx));
+    for (const e of internalErrors) process.stderr.write(`eksdoctor: internal error in check ${e}\n`);
+    // The worst context decides: any internal error is 3, else any context at or above --fail-on is 1.
+    return Math.max(EXIT.ok, ...fleet.reports.map((r) => exitCodeOf(r, failOn, [])), internalErrors.length > 0 ? EXIT.internal : EXIT.ok);
+  }
   const { report, internalErrors } = await diagnose(options, VERSION, verbose);
-  writeOutput(await renderOutput(report, format, { color: useColor(!flags.color, env, Boolean(process.stdout.isTTY)), command: 'auth', failOn, env }));
+  writeOutput(await renderOutput(report, format, ctx));
   for (const e of internalErrors) process.stderr.write(`eksdoctor: internal error in check ${e}\n`);
   return exitCodeOf(report, failOn, internalErrors);
 }

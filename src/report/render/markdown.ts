@@ -23,7 +23,9 @@ export function renderMarkdown(report: Report | FleetReport, options: MarkdownOp
   if ('reports' in report) {
     const level = options.headingLevel ?? 2;
     const head = `${'#'.repeat(level)} eksdoctor: ${VERDICT_BADGE[report.verdict]} (${report.reports.length} context${report.reports.length === 1 ? '' : 's'})\n`;
-    return [head, ...report.reports.map((r) => renderOne(r, { ...options, headingLevel: level + 1 }))].join('\n');
+    // A summary table first: the on-call reader sees every context's verdict before the details.
+    const table = ['| context | cluster | verdict | summary |', '| --- | --- | --- | --- |', ...report.reports.map((r) => `| ${cell(r.target.context ?? '')} | ${cell(r.target.cluster ?? '')} | ${VERDICT_BADGE[r.verdict]} | ${cell(r.summary)} |`)].join('\n');
+    return [head, table, '', ...report.reports.map((r) => renderOne(r, { ...options, headingLevel: level + 1 }))].join('\n');
   }
   return renderOne(report, options);
 }

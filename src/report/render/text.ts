@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckStatus } from '../../engine/types.js';
 import type { Severity } from '../../rules/types.js';
-import type { Report, ReportFinding, Verdict } from '../model.js';
+import type { FleetReport, Report, ReportFinding, Verdict } from '../model.js';
 
 export interface TextOptions {
   color: boolean;
@@ -73,4 +73,18 @@ function wrap(text: string, indent: number, width = 100): string[] {
     lines.push(pad + line);
   }
   return lines;
+}
+
+/** `--all-contexts`: one line per context, then the full report of every context that did not pass. */
+export function renderFleetText(fleet: FleetReport, options: TextOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const paint = painter(c);
+  const width = Math.max(7, ...fleet.reports.map((r) => (r.target.context ?? '').length));
+  const lines = [
+    `${paint.verdict(fleet.verdict)(VERDICT_WORD[fleet.verdict])}  ${c.bold(`${fleet.reports.length} context${fleet.reports.length === 1 ? '' : 's'}`)}`,
+    '',
+    ...fleet.reports.map((r) => `  ${paint.verdict(r.verdict)(VERDICT_WORD[r.verdict])}  ${(r.target.context ?? '(none)').padEnd(width)}  ${r.summary}`),
+  ];
+  const failing = fleet.reports.filter((r) => r.verdict !== 'pass');
+  return `${lines.join('\n')}\n${failing.map((r) => `\n${c.bold(`── ${r.target.context ?? '(none)'}`)}\n${renderText(r, options)}`).join('')}`;
 }

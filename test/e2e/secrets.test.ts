@@ -1,0 +1,263 @@
+/**
+ * SPEC §7 "Secrets never leave the process": every scenario × every output format (and the GitHub
+ * step summary) with --verbose, run through the built CLI against the emulator, searched for every
+ * secret the run could have seen — each principal's secret key and session token, the secrets STS
+ * issued through AssumeRole, the exact bearer tokens the exec plugin handed over (captured by a
+ * wrapper), and any unredacted `k8s-aws-v1.` token, presigned signature, security token or PEM key.
+ * Then hostile exec plugins and kubeconfigs that put secrets where a careless report would echo them.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listScenarios } from '../../src/emulator/index.js';
+import { mapLimit, runEksdoctor, startScenario, STACK_FRAME } from '../helpers/emulator.js';
+
+const FORMATS = ['text', 'json', 'markdown', 'junit', 'github'] as const;
+const CONCURRENCY = 4;
+
+/** Shapes of a secret whatever its value: redacted forms (`k8s-aws-v1.…`, `X-Amz-Signature=…`) do not match. */
+const SECRET_SHAPES: [string, RegExp][] = [
+  ['k8s-aws-v1 token body', /k8s-aws-v1\.[A-Za-z0-9_-]{16,}/],
+  ['X-Amz-Signature value', /X-Amz-Signature(?:=|%3D)[0-9a-f]{16,}/i],
+  ['X-Amz-Security-Token value', /X-Amz-Security-Token(?:=|%3D)[A-Za-z0-9%/+=_-]{16,}/i],
+  ['PEM private key body', /-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/=]{16,}/],
+  ['Bearer credential', /Bearer\s+[A-Za-z0-9._~+/=-]{16,}/],
+];
+
+interface Leak {
+  run: string;
+  secret: string;
+  where: string;
+}
+
+/** Literal secrets found in `text`, and secret shapes; names only (never the value) in the result. */
+function findLeaks(run: string, where: string, text: string, literals: Map<string, string>): Leak[] {
+  const leaks: Leak[] = [];
+  for (const [value, name] of literals) if (value.length >= 8 && text.includes(value)) leaks.push({ run, secret: name, where });
+  for (const [name, re] of SECRET_SHAPES) {
+    const m = re.exec(text);
+    if (m) leaks.push({ run, secret: `${name} (${m[0].slice(0, 24)}…)`, where });
+  }
+  return leaks;
+}
+
+/** The pieces of a captured `k8s-aws-v1.` token that must not appear on their own either. */
+function tokenSecrets(token: string, label: string): [string, string][] {
+  const out: [string, string][] = [[token, `${label}`]];
+  const body = token.replace(/^k8s-aws-v1\./, '');
+  out.push([body, `${label} body`]);
+  try {
+    const url = new URL(Buffer.from(body, 'base64url').toString('utf8'));
+    const sig = url.searchParams.get('X-Amz-Signature');
+    if (sig) out.push([sig, `${label} X-Amz-Signature`]);
+    const st = url.searchParams.get('X-Amz-Security-Token');
+    if (st) out.push([st, `${label} X-Amz-Security-Token`], [encodeURIComponent(st), `${label} X-Amz-Security-Token (URL-encoded)`]);
+  } catch {
+    // not a URL: the token and its body are already searched for
+  }
+  return out;
+}
+
+const figures = { runs: 0, bytes: 0, secrets: new Set<string>(), leaks: [] as Leak[], scenarios: 0, ms: 0 };
+
+afterAll(() => {
+  console.log(
+    `secrets: ${figures.scenarios} scenarios × ${FORMATS.length} formats (+ step summary, --verbose) + demo runs: ` +
+      `${figures.runs} runs, ${figures.bytes} bytes scanned, ${figures.secrets.size} distinct secret values + ${SECRET_SHAPES.length} secret shapes searched, ` +
+      `${figures.leaks.length} leaks, ${(figures.ms / 1000).toFixed(1)} s`,
+  );
+  for (const l of figures.leaks) console.log(`  LEAK ${l.run} [${l.where}]: ${l.secret}`);
+});
+
+/** The scenarios, plus one where AssumeRole succeeds so STS really issues session secrets. */
+const SCENARIOS = [...listScenarios().map((s) => ({ label: s.name, name: s.name, grant: false })), { label: 'assume-role-granted', name: 'assume-role-denied', grant: true }];
+
+describe('no secret in any output format of any scenario (SPEC §7)', () => {
+  it(
+    `${SCENARIOS.length} scenarios × ${FORMATS.length} formats with --verbose, the step summary, and demo: zero hits`,
+    async () => {
+      const started = performance.now();
+      const leaks: Leak[] = [];
+      let issuedTotal = 0;
+      let tokensTotal = 0;
+      const crashes: string[] = [];
+      await mapLimit(SCENARIOS, CONCURRENCY, async (sc) => {
+        const run = await startScenario(sc.name, {
+          captureTokens: true,
+          edit: sc.grant
+            ? (s) => {
+                // alice may now assume prod-admin: the exec plugin's AssumeRole returns fresh session secrets.
+                s.principals.find((p) => p.name === 'alice')!.canAssume = ['arn:aws:iam::111122223333:role/prod-admin'];
+              }
+            : undefined,
+        });
+        try {
+          const outputs: { label: string; where: string; text: string }[] = [];
+          for (const format of FORMATS) {
+            const summary = join(run.home, `step-summary-${format}.md`);
+            writeFileSync(summary, '');
+            const r = await runEksdoctor(['auth', ...run.runArgs, '--output', format, '--verbose'], { ...run.env, GITHUB_STEP_SUMMARY: summary });
+            const label = `${sc.label} -o ${format}`;
+            if (r.code === 3 || r.code === null || STACK_FRAME.test(r.stderr)) crashes.push(`${label}: exit ${r.code}`);
+            outputs.push({ label, where: 'stdout', text: r.stdout }, { label, where: 'stderr', text: r.stderr }, { label, where: 'step summary', text: readFileSync(summary, 'utf8') });
+          }
+          if (!sc.grant) {
+            // `demo` runs the same pipeline with its own in-process emulator: the scenario's secrets are the same.
+            const d = await runEksdoctor(['demo', sc.name, '--verbose'], run.env);
+            outputs.push({ label: `demo ${sc.label}`, where: 'stdout', text: d.stdout }, { label: `demo ${sc.label}`, where: 'stderr', text: d.stderr });
+          }
+          const literals = new Map<string, string>();
+          for (const p of run.scenario.principals) {
+            literals.set(p.secretAccessKey, `${p.name} secretAccessKey`);
+            if (p.sessionToken) literals.set(p.sessionToken, `${p.name} sessionToken`);
+          }
+          for (const s of run.issued) {
+            literals.set(s.secretAccessKey, `AssumeRole ${s.arn} secretAccessKey`);
+            if (s.sessionToken) literals.set(s.sessionToken, `AssumeRole ${s.arn} sessionToken`);
+          }
+          const tokens = [...new Set(run.capturedTokens())];
+          tokens.forEach((t, i) => tokenSecrets(t, `exec token #${i + 1}`).forEach(([v, n]) => literals.set(v, n)));
+          issuedTotal += run.issued.length;
+          tokensTotal += tokens.length;
+          for (const v of literals.keys()) figures.secrets.add(v);
+          for (const o of outputs) {
+            figures.bytes += Buffer.byteLength(o.text);
+            leaks.push(...findLeaks(o.label, o.where, o.text, literals));
+          }
+          figures.runs += FORMATS.length + (sc.grant ? 0 : 1);
+        } finally {
+          await run.close();
+        }
+      });
+      figures.scenarios = SCENARIOS.length;
+      figures.leaks.push(...leaks);
+      figures.ms += performance.now() - started;
+      console.log(`secrets: ${issuedTotal} AssumeRole sessions issued, ${tokensTotal} exec-plugin tokens captured`);
+      // The capture is what makes the token search meaningful: most scenarios do produce a token.
+      expect(tokensTotal).toBeGreaterThan(SCENARIOS.length / 2);
+      expect(issuedTotal).toBeGreaterThan(0);
+      expect(crashes).toEqual([]);
+      expect(leaks).toEqual([]);
+    },
+    240_000,
+  );
+});
+
+/** A fresh PEM key, a static token and AWS secrets placed where a report might quote them. */
+function hostileMaterial() {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const secretKey = randomBytes(30).toString('base64').slice(0, 40);
+  const sessionToken = 'IQoJb3JpZ2luX2Vj' + randomBytes(60).toString('base64');
+  const staticToken = 'k8s-aws-v1.' + Buffer.from(`https://sts.us-west-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Signature=${randomBytes(32).toString('hex')}`).toString('base64url');
+  const signature = randomBytes(32).toString('hex');
+  return { pem, secretKey, sessionToken, staticToken, signature };
+}
+
+describe('hostile exec plugins and kubeconfigs: secrets in the places a report quotes (SPEC §7)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-secrets-'));
+  const m = hostileMaterial();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A plugin script that prints `stdout` and `stderr` and exits with `code`. */
+  const plugin = (name: string, stdout: string, stderr: string, code: number) => {
+    const p = join(dir, name);
+    writeFileSync(join(dir, `${name}.out`), stdout);
+    writeFileSync(join(dir, `${name}.err`), stderr);
+    writeFileSync(p, `#!/bin/sh\ncat "${p}.out"\ncat "${p}.err" >&2\nexit ${code}\n`);
+    chmodSync(p, 0o755);
+    return p;
+  };
+  const leakyStderr =
+    `Traceback: credentials aws_secret_access_key=${m.secretKey} aws_session_token=${m.sessionToken}\n` +
+    `GET https://sts.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Security-Token=${encodeURIComponent(m.sessionToken)}&X-Amz-Signature=${m.signature}\n` +
+    `Authorization: Bearer ${m.staticToken}\n${m.pem}`;
+  const goodCredential = (apiVersion: string) => JSON.stringify({ kind: 'ExecCredential', apiVersion, spec: {}, status: { expirationTimestamp: '2099-01-01T00:00:00Z', token: m.staticToken } });
+  const plugins = {
+    'exits-1-with-secrets-on-stderr': plugin('fails', '', leakyStderr, 1),
+    'exits-0-secrets-on-stderr': plugin('warns', goodCredential('client.authentication.k8s.io/v1beta1'), leakyStderr, 0),
+    'truncated-json-with-token': plugin('truncated', goodCredential('client.authentication.k8s.io/v1beta1').slice(0, -20), '', 0),
+    'wrong-api-version-with-token': plugin('mismatch', goodCredential('client.authentication.k8s.io/v1'), '', 0),
+    'token-not-json': plugin('raw', `${m.staticToken}\n`, '', 0),
+  };
+  const kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'eks', cluster: { server: 'https://ABCDEF0123456789.gr7.us-west-2.eks.amazonaws.com', 'certificate-authority-data': Buffer.from('not a CA').toString('base64') } }],
+    contexts: [
+      ...Object.keys(plugins).map((name) => ({ name, context: { cluster: 'eks', user: name } })),
+      { name: 'static-token-and-client-key', context: { cluster: 'eks', user: 'static' } },
+      { name: 'exec-env-secrets', context: { cluster: 'eks', user: 'env' } },
+    ],
+    'current-context': 'static-token-and-client-key',
+    users: [
+      ...Object.entries(plugins).map(([name, command]) => ({
+        name,
+        user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command, args: ['--region', 'us-west-2', 'eks', 'get-token', '--cluster-name', 'prod'], interactiveMode: 'Never' } },
+      })),
+      {
+        name: 'static',
+        user: { token: m.staticToken, 'client-certificate-data': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'), 'client-key-data': Buffer.from(m.pem).toString('base64') },
+      },
+      {
+        name: 'env',
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: plugins['exits-1-with-secrets-on-stderr'],
+            args: ['eks', 'get-token', '--cluster-name', 'prod'],
+            env: [
+              { name: 'AWS_ACCESS_KEY_ID', value: 'AKIAEXAMPLEHOSTILE01' },
+              { name: 'AWS_SECRET_ACCESS_KEY', value: m.secretKey },
+              { name: 'AWS_SESSION_TOKEN', value: m.sessionToken },
+            ],
+          },
+        },
+      },
+    ],
+  };
+  const path = join(dir, 'kubeconfig.yaml');
+  writeFileSync(path, yaml.dump(kubeconfig, { lineWidth: -1 }));
+  const literals = new Map<string, string>([
+    [m.secretKey, 'secret access key'],
+    [m.sessionToken, 'session token'],
+    [encodeURIComponent(m.sessionToken), 'session token (URL-encoded)'],
+    [m.staticToken, 'static token'],
+    [m.staticToken.slice('k8s-aws-v1.'.length), 'static token body'],
+    [m.signature, 'presigned signature'],
+    [Buffer.from(m.pem).toString('base64').slice(0, 64), 'client-key-data (base64)'],
+    [m.pem.split('\n')[1]!, 'PEM key body'],
+  ]);
+  const contexts = kubeconfig.contexts.map((c) => c.name);
+
+  it(`${contexts.length} hostile contexts × ${FORMATS.length} formats (auth --offline --verbose) and lint: zero hits`, async () => {
+    const started = performance.now();
+    const env = { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1' };
+    const jobs = [
+      ...contexts.flatMap((context) => FORMATS.map((format) => ({ label: `${context} -o ${format}`, args: ['auth', '--offline', '--kubeconfig', path, '--context', context, '--output', format, '--verbose', '--timeout', '10s'], format }))),
+      ...FORMATS.map((format) => ({ label: `lint -o ${format}`, args: ['lint', path, '--output', format], format })),
+    ];
+    const leaks: Leak[] = [];
+    const crashes: string[] = [];
+    await mapLimit(jobs, CONCURRENCY, async (job) => {
+      const summary = join(dir, `summary-${figures.runs}-${Math.random().toString(36).slice(2)}.md`);
+      writeFileSync(summary, '');
+      const r = await runEksdoctor(job.args, { ...env, GITHUB_STEP_SUMMARY: summary }, 30_000);
+      if (r.code === 3 || r.code === null || STACK_FRAME.test(r.stdout + r.stderr)) crashes.push(`${job.label}: exit ${r.code}`);
+      const s = existsSync(summary) ? readFileSync(summary, 'utf8') : '';
+      for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr], ['step summary', s]] as const) {
+        figures.bytes += Buffer.byteLength(text);
+        leaks.push(...findLeaks(job.label, where, text, literals));
+      }
+      figures.runs += 1;
+    });
+    for (const v of literals.keys()) figures.secrets.add(v);
+    figures.leaks.push(...leaks);
+    figures.ms += performance.now() - started;
+    expect(crashes).toEqual([]);
+    expect(leaks).toEqual([]);
+  }, 120_000);
+});
