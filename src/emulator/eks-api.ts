@@ -152,12 +152,14 @@ function describeCluster(ctx: ServiceContext): Record<string, unknown> {
     { types: allTypes.filter((t) => !enabled.has(t)), enabled: false },
   ].filter((l) => l.types.length > 0);
   const endpoint = ctx.endpoint();
+  // A cluster still CREATING has no endpoint or CA yet (EKS API Cluster shape: both appear once the control plane is up).
+  const provisioned = (c.status ?? 'ACTIVE') !== 'CREATING';
   return {
     name: c.name,
     arn: `arn:aws:eks:${scenario.region}:${scenario.account}:cluster/${c.name}`,
     createdAt: Math.floor((ctx.startedAt - 90 * 86_400_000) / 1000),
     version: c.version ?? '1.31',
-    endpoint: endpoint.url,
+    ...(provisioned && { endpoint: endpoint.url }),
     roleArn: `arn:aws:iam::${scenario.account}:role/eksClusterRole`,
     resourcesVpcConfig: {
       subnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
@@ -172,7 +174,7 @@ function describeCluster(ctx: ServiceContext): Record<string, unknown> {
     logging: { clusterLogging },
     identity: { oidc: { issuer: `https://oidc.eks.${scenario.region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF` } },
     status: c.status ?? 'ACTIVE',
-    certificateAuthority: { data: Buffer.from(endpoint.caPem, 'utf8').toString('base64') },
+    ...(provisioned && { certificateAuthority: { data: Buffer.from(endpoint.caPem, 'utf8').toString('base64') } }),
     platformVersion: 'eks.10',
     tags: {},
     accessConfig: {

@@ -7,6 +7,7 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { presignEksToken } from '../facts/eks-token.js';
+import { PLUGIN_API_VERSION_ENV } from './scenario.js';
 
 /** get_token.py: TOKEN_EXPIRATION_MINS = 14, formatted `%Y-%m-%dT%H:%M:%SZ`. */
 const TOKEN_EXPIRATION_MINS = 14;
@@ -119,7 +120,8 @@ export async function getToken(args: GetTokenArgs, env: NodeJS.ProcessEnv = proc
   const expiration = new Date(now.getTime() + TOKEN_EXPIRATION_MINS * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return {
     kind: 'ExecCredential',
-    apiVersion: discoverApiVersion(env).apiVersion,
+    // An emulated AWS CLI < 1.24.0 / < 2.7.0 answers a fixed apiVersion whatever kubectl asks (scenario kubeconfig.pluginReturns).
+    apiVersion: env[PLUGIN_API_VERSION_ENV] || discoverApiVersion(env).apiVersion,
     spec: {},
     status: { expirationTimestamp: expiration, token },
   };

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
-import type { Scenario } from './scenario.js';
+import { PLUGIN_API_VERSION_ENV, type Scenario } from './scenario.js';
 import type { EmulatorState } from './state.js';
 
 export interface EmulatorEndpoints {
@@ -69,6 +69,8 @@ export function materializeHome(
     AWS_DEFAULT_REGION: scenario.region,
     // Never fall back to the host's instance role (and never wait for IMDS timeouts) in a scenario.
     AWS_EC2_METADATA_DISABLED: 'true',
+    // Read by the builtin get-token only (bin/eksdoctor-aws): an old AWS CLI's fixed ExecCredential apiVersion.
+    ...(scenario.kubeconfig.pluginReturns && { [PLUGIN_API_VERSION_ENV]: scenario.kubeconfig.pluginReturns }),
     ...(scenario.local.env ?? {}),
   };
   return { env, kubeconfigPath };
@@ -108,29 +110,41 @@ export function kubeconfigFile(emu: EmulatorEndpoints, exec: 'builtin' | 'aws-cl
   const kc = scenario.kubeconfig;
   const region = kc.region ?? scenario.region;
   const clusterArn = `arn:aws:eks:${scenario.region}:${scenario.account}:cluster/${scenario.cluster.name}`;
-  const args = ['--region', region, 'eks', 'get-token', '--cluster-name', kc.clusterName ?? scenario.cluster.name, '--output', 'json'];
+  const args = kc.args ? [...kc.args] : ['--region', region, 'eks', 'get-token', '--cluster-name', kc.clusterName ?? scenario.cluster.name, '--output', 'json'];
   // update_kubeconfig.py appends `--role` (argparse prefix of get-token's --role-arn).
-  if (kc.roleArn) args.push('--role', kc.roleArn);
+  if (kc.roleArn && !kc.args) args.push('--role', kc.roleArn);
   const execEntry: Record<string, unknown> = {
     apiVersion: kc.apiVersion ?? 'client.authentication.k8s.io/v1beta1',
     args,
     command: execCommand(scenario, exec),
   };
   if (kc.profile) execEntry.env = [{ name: 'AWS_PROFILE', value: kc.profile }];
-  const user = kc.staticToken ? { token: kc.staticToken } : { exec: execEntry };
+  const user = kc.staticToken ? { token: staticTokenOf(emu) } : { exec: execEntry };
+  const materials = emu.state.kubeconfigMaterials ?? {};
+  if (kc.caFromOtherCluster && !materials.otherCaPem) throw new Error('kubeconfig.caFromOtherCluster needs a started emulator (startEmulator makes the CA)');
+  const caPem = kc.caFromOtherCluster ? materials.otherCaPem! : emu.caPem;
   const doc = {
     apiVersion: 'v1',
     clusters: [
       {
-        cluster: { 'certificate-authority-data': Buffer.from(emu.caPem, 'utf8').toString('base64'), server: kc.server ?? emu.kubeUrl },
+        cluster: { 'certificate-authority-data': Buffer.from(caPem, 'utf8').toString('base64'), server: kc.server ?? emu.kubeUrl },
         name: clusterArn,
       },
     ],
-    contexts: [{ context: { cluster: clusterArn, user: clusterArn }, name: clusterArn }],
+    contexts: [{ context: { cluster: clusterArn, user: clusterArn, ...(kc.namespace && { namespace: kc.namespace }) }, name: clusterArn }],
     'current-context': clusterArn,
     kind: 'Config',
     preferences: {},
     users: [{ name: clusterArn, user }],
   };
   return yaml.dump(doc, { lineWidth: -1, noRefs: true });
+}
+
+/** The static token as written: `expired` is the token startEmulator presigned in the past. */
+function staticTokenOf(emu: EmulatorEndpoints): string {
+  const kc = emu.state.scenario.kubeconfig;
+  if (kc.staticToken !== 'expired') return kc.staticToken!;
+  const token = emu.state.kubeconfigMaterials?.expiredToken;
+  if (!token) throw new Error('kubeconfig.staticToken: expired needs a started emulator (startEmulator presigns the token)');
+  return token;
 }

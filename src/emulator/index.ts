@@ -3,7 +3,9 @@
  * Logs, and an HTTPS Kubernetes API server with its own CA, sharing one EmulatorState.
  */
 import { startAwsServer } from './aws-server.js';
+import { presignEksToken } from '../facts/eks-token.js';
 import { startKubeApiServer } from './kube/server.js';
+import { createUnrelatedCaPem } from './kube/tls.js';
 import type { Scenario } from './scenario.js';
 import { EmulatorState } from './state.js';
 
@@ -35,6 +37,7 @@ export async function startEmulator(
     await kube.close();
     throw e;
   }
+  await prepareKubeconfigMaterials(state, aws.url);
   return {
     state,
     awsUrl: aws.url,
@@ -44,6 +47,27 @@ export async function startEmulator(
       await Promise.all([aws.close(), kube.close()]);
     },
   };
+}
+
+/** Minutes before now the `expired` static token was presigned: past aws-iam-authenticator's 15-minute window. */
+export const EXPIRED_TOKEN_AGE_MINUTES = 20;
+
+async function prepareKubeconfigMaterials(state: EmulatorState, awsUrl: string): Promise<void> {
+  const { scenario } = state;
+  const kc = scenario.kubeconfig;
+  if (kc.caFromOtherCluster) state.kubeconfigMaterials.otherCaPem = await createUnrelatedCaPem();
+  if (kc.staticToken === 'expired') {
+    const profile = scenario.local.env?.AWS_PROFILE ?? 'default';
+    const p = scenario.principals.find((x) => x.name === scenario.local.profiles[profile]);
+    if (!p) throw new Error(`kubeconfig.staticToken: expired: no principal for profile ${profile}`);
+    state.kubeconfigMaterials.expiredToken = await presignEksToken({
+      credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey, sessionToken: p.sessionToken },
+      region: kc.region ?? scenario.region,
+      clusterName: kc.clusterName ?? scenario.cluster.name,
+      stsHost: new URL(awsUrl).host,
+      now: new Date(Date.now() - EXPIRED_TOKEN_AGE_MINUTES * 60_000),
+    });
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -41,7 +41,7 @@ export class LogStore {
 
   constructor(scenario: Scenario) {
     const enabled = scenario.cluster.logging ?? [];
-    if (enabled.length === 0) return;
+    if (enabled.length === 0 || scenario.cluster.logGroupMissing) return;
     const created = Date.now() - 30 * 24 * 3600_000;
     const group: LogGroup = { logGroupName: `/aws/eks/${scenario.cluster.name}/cluster`, creationTime: created, streams: [] };
     for (const type of enabled) {

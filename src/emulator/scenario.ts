@@ -4,6 +4,9 @@
  * The loader validates a parsed YAML document into this shape; everything optional has a default.
  */
 
+/** Makes the builtin get-token answer a fixed apiVersion (scenario `kubeconfig.pluginReturns`). */
+export const PLUGIN_API_VERSION_ENV = 'EKSDOCTOR_EMULATOR_EXEC_API_VERSION';
+
 export type AuthenticationMode = 'CONFIG_MAP' | 'API_AND_CONFIG_MAP' | 'API';
 
 export interface ScenarioPrincipal {
@@ -82,8 +85,22 @@ export interface Scenario {
     profile?: string;
     /** Server URL override (a stale endpoint). */
     server?: string;
-    /** A static bearer token instead of an exec plugin. */
+    /**
+     * A static bearer token instead of an exec plugin. `expired` is materialized as a real token for
+     * the shell's principal presigned 20 minutes ago (aws-iam-authenticator: valid 15 min after X-Amz-Date).
+     */
     staticToken?: string;
+    /** Exec args exactly as written (e.g. a hand-edited typo), instead of update-kubeconfig's. */
+    args?: string[];
+    /** The context's default namespace (`kubectl config set-context --current --namespace …`). */
+    namespace?: string;
+    /** certificate-authority-data of another cluster (a CA that did not sign the API server's certificate). */
+    caFromOtherCluster?: boolean;
+    /**
+     * The builtin get-token answers this ExecCredential apiVersion whatever kubectl asks, as AWS CLI
+     * v1 < 1.24.0 / v2 < 2.7.0 answered v1alpha1 (SPEC §9). Ignored with the real AWS CLI.
+     */
+    pluginReturns?: string;
   };
   cluster: {
     name: string;
@@ -98,6 +115,8 @@ export interface Scenario {
     publicAccessCidrs?: string[];
     /** Enabled control-plane log types (`api`, `audit`, `authenticator`, …). */
     logging?: string[];
+    /** The log group /aws/eks/<cluster>/cluster does not exist (deleted, or logging just enabled and nothing delivered yet). */
+    logGroupMissing?: boolean;
   };
   /** The aws-auth ConfigMap `data` (raw strings, exactly as stored); absent = no ConfigMap. */
   awsAuth?: { mapRoles?: string; mapUsers?: string; mapAccounts?: string; [key: string]: string | undefined };
@@ -119,6 +138,8 @@ export interface Scenario {
     rootCauses: string[];
     /** Rules that must appear among the findings. */
     findings?: string[];
+    /** `identity.principalArn` of the report: the principal the cluster sees. */
+    principalArn?: string;
     /** kubectl's symptom: `ok`, `Unauthorized`, `Forbidden`, `invalid apiVersion`, `executable not found`, `timeout`, `connection refused`, `exec failed` (the plugin exited non-zero). */
     kubectl: string;
   };

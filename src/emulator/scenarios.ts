@@ -120,7 +120,10 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
 
   const kc = v.object(root.kubeconfig ?? {}, 'kubeconfig');
   if (kc) {
-    for (const f of ['apiVersion', 'command', 'clusterName', 'region', 'roleArn', 'profile', 'server', 'staticToken']) v.optString(kc, f, 'kubeconfig');
+    for (const f of ['apiVersion', 'command', 'clusterName', 'region', 'roleArn', 'profile', 'server', 'staticToken', 'namespace', 'pluginReturns']) v.optString(kc, f, 'kubeconfig');
+    v.optStringArray(kc, 'args', 'kubeconfig');
+    v.optBoolean(kc, 'caFromOtherCluster', 'kubeconfig');
+    if (kc.staticToken === 'expired' && !principalNames.has(defaultProfilePrincipal(root) ?? '')) problems.push('kubeconfig.staticToken: "expired" needs a principal for the shell\'s profile');
   }
 
   const cluster = v.object(root.cluster, 'cluster');
@@ -134,6 +137,7 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
     v.optBoolean(cluster, 'bootstrapClusterCreatorAdminPermissions', 'cluster');
     const creator = v.optString(cluster, 'creator', 'cluster');
     if (creator !== undefined && !principalNames.has(creator)) problems.push(`cluster.creator: "${creator}" is not a principal name`);
+    v.optBoolean(cluster, 'logGroupMissing', 'cluster');
     v.optBoolean(cluster, 'endpointPublicAccess', 'cluster');
     v.optBoolean(cluster, 'endpointPrivateAccess', 'cluster');
     v.optStringArray(cluster, 'publicAccessCidrs', 'cluster');
@@ -220,12 +224,22 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
       if (!RULE_ID.test(id)) problems.push(`expect: "${id}" is not a rule ID (area/slug)`);
     }
     if (!Array.isArray(expect.rootCauses)) problems.push('expect.rootCauses: required (may be empty)');
+    const principalArn = v.optString(expect, 'principalArn', 'expect');
+    if (principalArn !== undefined && !IAM_ARN.test(principalArn)) problems.push(`expect.principalArn: "${principalArn}" is not an IAM user or role ARN`);
     v.string(expect, 'kubectl', 'expect');
   }
 
   if (problems.length > 0) throw new ScenarioError(`${source}: invalid scenario:\n  - ${problems.join('\n  - ')}`);
   const scenario = root as unknown as Scenario;
   return { ...scenario, name, kubeconfig: scenario.kubeconfig ?? {}, local: { ...scenario.local, profiles: scenario.local.profiles ?? {} } };
+}
+
+/** The principal name behind the shell's profile (local.env.AWS_PROFILE, else `default`). */
+export function defaultProfilePrincipal(root: Record<string, unknown>): string | undefined {
+  const local = root.local as { profiles?: Record<string, unknown>; env?: Record<string, unknown> } | undefined;
+  const profile = typeof local?.env?.AWS_PROFILE === 'string' ? local.env.AWS_PROFILE : 'default';
+  const principal = local?.profiles?.[profile];
+  return typeof principal === 'string' ? principal : undefined;
 }
 
 /** Collects problems instead of throwing, so one run reports every mistake in a file. */

@@ -90,6 +90,11 @@ export class EmulatorState {
   readonly logs: LogStore;
   /** Extra latency for every call (benchmarks); applied when no scenario fault matches. */
   latencyMs = 0;
+  /**
+   * What the scenario's kubeconfig carries that only a running emulator can make (startEmulator fills
+   * it): the expired static token (`kubeconfig.staticToken: expired`), another cluster's CA.
+   */
+  kubeconfigMaterials: { expiredToken?: string; otherCaPem?: string } = {};
   private readonly identities = new Map<string, IssuedIdentity>();
   private readonly faults: ScenarioFault[];
 

@@ -71,6 +71,7 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       halted.set(check.id, `skipped`);
       return;
     }
+    input.onProgress?.(`${check.title}…`);
     const budget = Math.max(0, Math.min(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, deadline - Date.now()));
     const controller = new AbortController();
     const checkDeadline = Date.now() + budget;

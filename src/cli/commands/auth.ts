@@ -1,4 +1,5 @@
 import { diagnose } from '../../diagnose.js';
+import { parseArn } from '../../facts/arn.js';
 import type { RunOptions } from '../../engine/types.js';
 import { SEVERITY_RANK } from '../../rules/types.js';
 import type { Report } from '../../report/model.js';
@@ -27,6 +28,10 @@ export interface AuthFlags {
 }
 
 export function toRunOptions(flags: AuthFlags, env: NodeJS.ProcessEnv): RunOptions {
+  const kind = flags.principal === undefined ? undefined : parseArn(flags.principal)?.kind;
+  if (flags.principal !== undefined && kind !== 'user' && kind !== 'role' && kind !== 'assumed-role') {
+    throw new UsageError(`--principal must be an IAM user or role ARN, or an STS assumed-role ARN (got "${flags.principal}")`);
+  }
   return {
     kubeconfig: flags.kubeconfig,
     context: flags.context,
@@ -59,19 +64,34 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
   const format = parseOutput(flags.output);
   const failOn = parseFailOn(flags.failOn);
   const options = toRunOptions(flags, env);
-  const verbose = options.verbose ? (m: string) => process.stderr.write(`… ${m}\n`) : undefined;
+  const progress = await progressReporter(options.verbose, format, env);
+  const verbose = progress.update;
   const ctx = { color: useColor(!flags.color, env, Boolean(process.stdout.isTTY)), command: 'auth' as const, failOn, env };
   if (flags.allContexts) {
     if (flags.context) throw new UsageError('--all-contexts and --context exclude each other');
     const { diagnoseFleet } = await import('../../fleet.js');
     const { fleet, internalErrors } = await diagnoseFleet(options, VERSION, verbose);
+    progress.stop();
     writeOutput(await renderOutput(fleet, format, ctx));
     for (const e of internalErrors) process.stderr.write(`eksdoctor: internal error in check ${e}\n`);
     // The worst context decides: any internal error is 3, else any context at or above --fail-on is 1.
     return Math.max(EXIT.ok, ...fleet.reports.map((r) => exitCodeOf(r, failOn, [])), internalErrors.length > 0 ? EXIT.internal : EXIT.ok);
   }
   const { report, internalErrors } = await diagnose(options, VERSION, verbose);
+  progress.stop();
   writeOutput(await renderOutput(report, format, ctx));
   for (const e of internalErrors) process.stderr.write(`eksdoctor: internal error in check ${e}\n`);
   return exitCodeOf(report, failOn, internalErrors);
+}
+
+/**
+ * Progress on stderr, never stdout: every step with --verbose; else a spinner, but only for a person
+ * (a TTY, text output, not CI), so pipelines and JSON consumers see nothing but the report.
+ */
+async function progressReporter(verbose: boolean, format: string, env: NodeJS.ProcessEnv): Promise<{ update?: (m: string) => void; stop: () => void }> {
+  if (verbose) return { update: (m) => process.stderr.write(`… ${m}\n`), stop: () => {} };
+  if (!process.stderr.isTTY || format !== 'text' || env.CI) return { stop: () => {} };
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: 'Diagnosing…', stream: process.stderr, discardStdin: false }).start();
+  return { update: (m) => (spinner.text = m), stop: () => spinner.stop() };
 }

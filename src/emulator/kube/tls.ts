@@ -70,6 +70,30 @@ export async function createServingCertificates(commonName = 'kube-apiserver'): 
   };
 }
 
+/**
+ * A CA certificate of another cluster: same subject (`kubernetes`) but its own fresh key, so it did not
+ * sign the emulator's serving certificate and TLS verification against it fails, as with a kubeconfig
+ * that carries another cluster's certificate-authority-data.
+ */
+export async function createUnrelatedCaPem(): Promise<string> {
+  const ca = await rsaKeyPair();
+  const caCert = forge.pki.createCertificate();
+  caCert.publicKey = ca.publicKey;
+  caCert.serialNumber = serialNumber();
+  caCert.validity.notBefore = new Date(Date.now() - 60 * 60 * 1000);
+  caCert.validity.notAfter = new Date(Date.now() + VALIDITY_MS);
+  const subject = [{ name: 'commonName', value: 'kubernetes' }];
+  caCert.setSubject(subject);
+  caCert.setIssuer(subject);
+  caCert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  signWithNodeCrypto(caCert, ca.privateKeyPem);
+  return forge.pki.certificateToPem(caCert);
+}
+
 /** What forge's certificate.sign() does, with the RSA signature computed natively. */
 function signWithNodeCrypto(cert: forge.pki.Certificate, issuerKeyPem: string): void {
   const oid = forge.pki.oids.sha256WithRSAEncryption!;
