@@ -90,7 +90,8 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
  */
 async function progressReporter(verbose: boolean, format: string, env: NodeJS.ProcessEnv): Promise<{ update?: (m: string) => void; stop: () => void }> {
   if (verbose) return { update: (m) => process.stderr.write(`… ${m}\n`), stop: () => {} };
-  if (!process.stderr.isTTY || format !== 'text' || env.CI) return { stop: () => {} };
+  // A pseudo-terminal without a width (some CI runners) makes a spinner redraw forever: no spinner there.
+  if (!process.stderr.isTTY || !(process.stderr.columns > 0) || format !== 'text' || env.CI) return { stop: () => {} };
   const { default: ora } = await import('ora');
   const spinner = ora({ text: 'Diagnosing…', stream: process.stderr, discardStdin: false }).start();
   return { update: (m) => (spinner.text = m), stop: () => spinner.stop() };
