@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { withRules } from '../../src/docs/readme.js';
+import { withGeneratedTables } from '../../src/docs/readme.js';
 import { ROOT } from '../helpers/cli.js';
 
 describe('README', () => {
   const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
-  it('lists exactly the rules of the catalog (run `npm run docs` after changing a rule)', () => {
-    expect(readme).toBe(withRules(readme));
+  it('lists exactly the rules of the catalog and the scenarios (run `npm run docs` after changing either)', () => {
+    expect(readme).toBe(withGeneratedTables(readme));
   });
   it('starts with the two newcomer commands', () => {
     const head = readme.split('\n').slice(0, 12).join('\n');
