@@ -15,7 +15,7 @@ import { startRecordingProxy, repeatedCalls } from './aws-proxy.js';
 import { attributeCalls, checkWindows, criticalPath, sequentialRoundTrips, type CriticalPath } from './critical-path.js';
 import { startBenchEmulator, type BenchEmulator } from './harness.js';
 import { multiContextKubeconfig } from './multi-context.js';
-import { RSS_MARKER } from './rss-probe.js';
+import { RSS_MARKER } from './rss-marker.js';
 import { runRunbook, type RunbookStep } from './runbook.js';
 import { onPath, timeSpawn } from './spawn.js';
 import { formatMs, formatRatio, median, pairedRatio, range } from './stats.js';
@@ -26,7 +26,8 @@ const NODE = process.execPath;
 const RSS_PROBE = join(ROOT, 'dist', 'bench', 'rss-probe.js');
 const LATENCY_MS = 100;
 const CONTEXTS = 50;
-const RUNS = { coldStart: 7, handPairs: 3, latency: 5, fleetPairs: 3, rss: 3 };
+// Fewer runs for the slow rows (the runbook by hand takes ~20 s, 50 contexts ~20 s) to stay near 3 minutes.
+const RUNS = { coldStart: 7, handPairs: 3, latency: 5, fleetPairs: 2, rss: 3 };
 
 const table: string[] = ['| # | measurement | median | vs | runs | spread |', '| --- | --- | --- | --- | --- | --- |'];
 const details: string[] = [];
@@ -59,6 +60,22 @@ function parseReport(stdout: string, what: string): Report {
   }
 }
 
+/** Milliseconds to import each dist module in turn, inside one fresh node process (median of `runs`). */
+async function importCost(modules: string[], runs = 3): Promise<number[]> {
+  const urls = modules.map((m) => JSON.stringify(new URL(`file://${join(ROOT, 'dist', m)}`).href));
+  const script = `const ms = []; for (const u of [${urls.join(', ')}]) { const t = performance.now(); await import(u); ms.push(performance.now() - t); } process.stdout.write(JSON.stringify(ms));`;
+  const samples: number[][] = [];
+  for (let i = 0; i < runs; i++) samples.push(JSON.parse((await timeSpawn(NODE, ['--input-type=module', '-e', script], { cwd: ROOT })).stdout) as number[]);
+  return modules.map((_, i) => median(samples.map((s) => s[i]!)));
+}
+
+/** `/usr/bin/time -f` around a command: CPU seconds (user + system) of it and its waited-for children. */
+const CPU_MARKER = 'EKSDOCTOR_BENCH_CPU=';
+function cpuSeconds(stderr: string): number | undefined {
+  const m = new RegExp(`${CPU_MARKER}([\\d.]+)\\+([\\d.]+)`).exec(stderr);
+  return m ? Number(m[1]) + Number(m[2]) : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 1. Cold start
 
@@ -88,24 +105,13 @@ async function coldStart(): Promise<void> {
   verdict('cold start `rules` ≤ 2× `node -e 0`', rr <= 2, formatRatio(rr));
 
   // Where the time goes: module evaluation measured inside a fresh process, and the offline run's checks.
-  const imports = { program: [] as number[], rules: [] as number[], renderers: [] as number[] };
-  const url = (p: string) => JSON.stringify(new URL(`file://${join(ROOT, 'dist', p)}`).href);
-  const script = `const t0 = performance.now(); await import(${url('cli/program.js')}); const t1 = performance.now();
-await import(${url('rules/index.js')}); const t2 = performance.now(); await import(${url('cli/commands/rules.js')}); const t3 = performance.now();
-process.stdout.write(JSON.stringify([t1 - t0, t2 - t1, t3 - t2]));`;
-  for (let i = 0; i < 5; i++) {
-    const r = await timeSpawn(NODE, ['--input-type=module', '-e', script], { cwd: ROOT });
-    const [a, b, c] = JSON.parse(r.stdout) as number[];
-    imports.program.push(a!);
-    imports.rules.push(b!);
-    imports.renderers.push(c!);
-  }
+  const [program, rules, rulesCommand] = await importCost(['cli/program.js', 'rules/index.js', 'cli/commands/rules.js'], 5);
   const json = await eksdoctor([...offline, '-o', 'json']);
   const report = parseReport(json.stdout, 'auth --offline');
   const awsVersion = (await onPath('aws')) ? await timeSpawn('aws', ['--version']) : undefined;
   details.push(
-    `- Cold start, inside the process (median of 5): importing \`cli/program.js\` (commander + the command tree) ${formatMs(median(imports.program))}, ` +
-      `the rule catalog \`rules/index.js\` ${formatMs(median(imports.rules))}, \`cli/commands/rules.js\` ${formatMs(median(imports.renderers))}. ` +
+    `- Cold start, inside the process (median of 5): importing \`cli/program.js\` (commander + the command tree) ${formatMs(program!)}, ` +
+      `then the rule catalog \`rules/index.js\` ${formatMs(rules!)}, then \`cli/commands/rules.js\` ${formatMs(rulesCommand!)}. ` +
       `The rest of a run over \`node -e 0\` is Node's ESM loader resolving and reading the files.`,
     `- \`auth --offline\` checks: ${report.checks.map((c) => `${c.id} ${c.durationMs} ms`).join(', ')} (report durationMs ${report.durationMs})` +
       (awsVersion ? `; \`aws --version\` alone takes ${formatMs(awsVersion.ms)} (the exec-plugin check runs the plugin's \`aws\` to read its version).` : '.'),

@@ -7,6 +7,7 @@ import {
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
+  type FilteredLogEvent,
   GetQueryResultsCommand,
   StartQueryCommand,
   type CloudWatchLogsClient,
@@ -144,26 +145,13 @@ function runMethod(client: CloudWatchLogsClient, method: LogsSearchMethod, optio
 
 async function searchWithFilter(client: CloudWatchLogsClient, o: FindAuthenticatorEventsOptions): Promise<AuthenticatorEventsResult> {
   const collector = new EventCollector(o.principal);
-  let nextToken: string | undefined;
-  let pages = 0;
   o.onProgress?.('Reading authenticator logs (FilterLogEvents)');
+  let complete: boolean;
   try {
-    do {
-      const page = await client.send(
-        new FilterLogEventsCommand({
-          logGroupName: clusterLogGroupName(o.cluster),
-          logStreamNamePrefix: AUTHENTICATOR_STREAM_PREFIX,
-          startTime: Math.floor(o.sinceMs), // FilterLogEvents: epoch milliseconds
-          endTime: Math.ceil(o.nowMs),
-          filterPattern: filterPatternFor(o.principal),
-          nextToken,
-        }),
-        { abortSignal: o.signal },
-      );
-      pages++;
-      for (const e of page.events ?? []) collector.add(e.message, e.timestamp, e.logStreamName);
-      nextToken = page.nextToken;
-    } while (nextToken && pages < MAX_FILTER_PAGES && !collector.full && Date.now() < o.deadlineMs);
+    complete = await filterAuthenticatorPages(client, o, filterPatternFor(o.principal), (e) => {
+      collector.add(e.message, e.timestamp, e.logStreamName);
+      return !collector.full;
+    });
   } catch (err) {
     if (errorName(err) === 'ResourceNotFoundException') return { ...collector.result('filter'), groupMissing: true };
     const denied = deniedFrom(err, 'logs:FilterLogEvents');
@@ -171,7 +159,39 @@ async function searchWithFilter(client: CloudWatchLogsClient, o: FindAuthenticat
     throw err;
   }
   const result = collector.result('filter');
-  return nextToken ? { ...result, incomplete: true } : result;
+  return complete ? result : { ...result, incomplete: true };
+}
+
+/**
+ * FilterLogEvents over the authenticator streams of the window (epoch milliseconds), page by page,
+ * bounded by pages and the deadline; `onEvent` returns false to stop. True when every page was read.
+ */
+async function filterAuthenticatorPages(
+  client: CloudWatchLogsClient,
+  o: { cluster: string; sinceMs: number; nowMs: number; signal?: AbortSignal; deadlineMs: number },
+  filterPattern: string | undefined,
+  onEvent: (e: FilteredLogEvent) => boolean,
+): Promise<boolean> {
+  let nextToken: string | undefined;
+  let pages = 0;
+  let more = true;
+  do {
+    const page = await client.send(
+      new FilterLogEventsCommand({
+        logGroupName: clusterLogGroupName(o.cluster),
+        logStreamNamePrefix: AUTHENTICATOR_STREAM_PREFIX,
+        startTime: Math.floor(o.sinceMs), // FilterLogEvents: epoch milliseconds
+        endTime: Math.ceil(o.nowMs),
+        filterPattern,
+        nextToken,
+      }),
+      { abortSignal: o.signal },
+    );
+    pages++;
+    for (const e of page.events ?? []) if (more) more = onEvent(e);
+    nextToken = page.nextToken;
+  } while (nextToken && more && pages < MAX_FILTER_PAGES && Date.now() < o.deadlineMs);
+  return !nextToken;
 }
 
 /**
@@ -377,31 +397,15 @@ export async function findAdminGrants(
   o: { cluster: string; sinceMs: number; nowMs: number; signal?: AbortSignal; deadlineMs: number },
 ): Promise<AdminGrant[]> {
   const byArn = new Map<string, AdminGrant>();
-  let nextToken: string | undefined;
-  let pages = 0;
   try {
-    do {
-      const page = await client.send(
-        new FilterLogEventsCommand({
-          logGroupName: clusterLogGroupName(o.cluster),
-          logStreamNamePrefix: AUTHENTICATOR_STREAM_PREFIX,
-          startTime: Math.floor(o.sinceMs),
-          endTime: Math.ceil(o.nowMs),
-          filterPattern: '"system:masters"',
-          nextToken,
-        }),
-        { abortSignal: o.signal },
-      );
-      pages++;
-      for (const e of page.events ?? []) {
-        const event = e.message ? parseAuthenticatorLine(e.message) : undefined;
-        if (event?.outcome !== 'granted' || !event.arn || !event.groups?.includes('system:masters')) continue;
-        const seen = byArn.get(event.arn.toLowerCase());
-        const timestamp = e.timestamp ?? 0;
-        if (!seen || seen.timestamp < timestamp) byArn.set(event.arn.toLowerCase(), { arn: event.arn, username: event.username, timestamp });
-      }
-      nextToken = page.nextToken;
-    } while (nextToken && pages < MAX_FILTER_PAGES && Date.now() < o.deadlineMs);
+    await filterAuthenticatorPages(client, o, '"system:masters"', (e) => {
+      const event = e.message ? parseAuthenticatorLine(e.message) : undefined;
+      if (event?.outcome !== 'granted' || !event.arn || !event.groups?.includes('system:masters')) return true;
+      const seen = byArn.get(event.arn.toLowerCase());
+      const timestamp = e.timestamp ?? 0;
+      if (!seen || seen.timestamp < timestamp) byArn.set(event.arn.toLowerCase(), { arn: event.arn, username: event.username, timestamp });
+      return true;
+    });
   } catch {
     return []; // Best effort: the principal's own events are the finding; this only names helpers.
   }

@@ -14,6 +14,7 @@ export const DOCS = {
   securityIamTroubleshoot: 'https://docs.aws.amazon.com/eks/latest/userguide/security-iam-troubleshoot.html',
   awsCliInstall: 'https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html',
   awsCliConfigFiles: 'https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html',
+  logsIam: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-identity-based-access-control-cwl.html',
   ssoUser: 'https://repost.aws/knowledge-center/eks-configure-sso-user',
   credentialPlugins: 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins',
   kubeconfigFiles: 'https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/',

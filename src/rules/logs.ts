@@ -11,17 +11,10 @@
  * - logs/query-denied: `actions` (string[]), `callerArn?`
  * - cluster/authenticator-logging-disabled: `enabledTypes?` (string[])
  */
+import { shq, updateKubeconfigCommand } from './commands.js';
+import { DOCS } from './docs.js';
 import { str, type Evidence, type Fix, type Rule, type Target } from './types.js';
 
-const DOCS = {
-  controlPlaneLogs: 'https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html',
-  unauthorized: 'https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#unauthorized',
-  repostUnauthorized: 'https://repost.aws/knowledge-center/eks-api-server-unauthorized-error',
-  creatingAccessEntries: 'https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html',
-  authConfigMap: 'https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html',
-  createKubeconfig: 'https://docs.aws.amazon.com/eks/latest/userguide/create-kubeconfig.html',
-  logsIam: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-identity-based-access-control-cwl.html',
-};
 
 const REASON_TEXT: Record<string, string> = {
   'not-mapped': 'the principal is not mapped to any Kubernetes identity',
@@ -39,12 +32,9 @@ function partitionOf(region: string | undefined): string {
 }
 
 function profileFlag(t: Target): string {
-  return t.profile ? ` --profile ${t.profile}` : '';
+  return t.profile ? ` --profile ${shq(t.profile)}` : '';
 }
 
-function updateKubeconfig(t: Target): string {
-  return `aws eks update-kubeconfig --region ${t.region ?? '<region>'} --name ${t.cluster ?? '<cluster>'}${profileFlag(t)}`;
-}
 
 /** aws-auth matches a role by its path-less ARN (pkg/arn canonicalization); access entries want the full ARN. */
 function withoutRolePath(arn: string): string {
@@ -102,24 +92,24 @@ function tokenFix(e: Evidence, t: Target): Fix {
           'The token was older than 15 minutes when the cluster checked it, or the credentials that signed it had expired. ' +
           'kubectl gets a fresh token on every call when the kubeconfig runs `aws eks get-token`: regenerate the entry, refresh ' +
           'the credentials (e.g. `aws sso login`) and check that the local clock is right.',
-        commands: [whoami, updateKubeconfig(t)],
+        commands: [whoami, updateKubeconfigCommand(t)],
       };
     case 'wrong-cluster':
       return {
         summary:
           `The token was signed for another cluster name, so STS answered SignatureDoesNotMatch when the authenticator replayed it ` +
           `for ${cluster}. Regenerate the kubeconfig entry so that get-token uses --cluster-name ${cluster}.`,
-        commands: [updateKubeconfig(t), `aws eks get-token --region ${region} --cluster-name ${cluster}${profileFlag(t)} --output json`],
+        commands: [updateKubeconfigCommand(t), `aws eks get-token --region ${region} --cluster-name ${cluster}${profileFlag(t)} --output json`],
       };
     case 'token-malformed':
       return {
         summary: `The authenticator could not use the token (${error}). Regenerate the kubeconfig entry so kubectl sends a token from \`aws eks get-token\`.`,
-        commands: [updateKubeconfig(t)],
+        commands: [updateKubeconfigCommand(t)],
       };
     case 'sts-error':
       return {
         summary: `STS refused the credentials that signed the token (${error}). Check that they are valid and active, then regenerate the kubeconfig entry.`,
-        commands: [whoami, updateKubeconfig(t)],
+        commands: [whoami, updateKubeconfigCommand(t)],
       };
     default:
       return {
@@ -150,7 +140,7 @@ export const logsRules: Rule[] = [
       'its reason. "identity is not mapped" (older servers: "ARN is not mapped") means the token was valid but no access entry ' +
       'or aws-auth mapping names the principal; "input token was not properly formatted" and "sts getCallerIdentity failed" ' +
       'mean the token itself was refused (expired, malformed, signed for another cluster, or bad credentials).',
-    docs: [DOCS.unauthorized, DOCS.repostUnauthorized, DOCS.controlPlaneLogs],
+    docs: [DOCS.troubleshootingUnauthorized, DOCS.unauthorizedKnowledgeCenter, DOCS.controlPlaneLogs],
     rootCause: true,
     explains: ['kube/unauthorized'],
     message(e) {

@@ -3,10 +3,6 @@
  * methods. moto ignores Insights `filter` clauses and FilterLogEvents OR patterns and stream prefixes,
  * so every extra line it returns must be dropped by the client-side parsing and matching.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -17,6 +13,7 @@ import {
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasMoto, startMoto, type Moto } from '../helpers/moto.js';
 import { deniedNotMappedLine, deniedTokenLine, grantedLine, stsResponseLine } from '../../src/facts/authenticator-log.js';
 import {
   authenticatorLogStatus,
@@ -26,40 +23,7 @@ import {
   type LogsSearchMethod,
 } from '../../src/facts/cloudwatch-logs.js';
 
-function motoCommand(): { cmd: string; args: string[] } | undefined {
-  const onPath = (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'moto_server')));
-  if (onPath) return { cmd: 'moto_server', args: [] };
-  const py = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' });
-  return py.status === 0 ? { cmd: 'python3', args: ['-m', 'moto.server'] } : undefined;
-}
-
-const moto = motoCommand();
-if (!moto) console.warn('moto-logs conformance skipped: neither moto_server nor `python3 -m moto.server` is available');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+const moto = hasMoto('moto-logs conformance');
 
 const CLUSTER = 'prod';
 const GROUP = `/aws/eks/${CLUSTER}/cluster`;
@@ -70,16 +34,14 @@ const ROLE = 'arn:aws:iam::111122223333:role/dev';
 const principal = { canonicalArn: 'arn:aws:iam::111122223333:role/team/dev', arn: 'arn:aws:sts::111122223333:assumed-role/dev/alice', accessKeyId: 'ASIAEXAMPLEALICE0001' };
 
 describe.skipIf(!moto)('findAuthenticatorEvents against moto_server', () => {
-  let server: ChildProcess | undefined;
+  let server: Moto | undefined;
   let client: CloudWatchLogsClient;
   const now = Date.now();
   const at = (minutesAgo: number) => now - minutesAgo * 60_000;
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = spawn(moto!.cmd, [...moto!.args, '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    const endpoint = `http://127.0.0.1:${port}`;
-    await waitForHttp(endpoint, 20_000);
+    server = await startMoto();
+    const endpoint = server.endpoint;
     client = new CloudWatchLogsClient({
       region: 'us-west-2',
       endpoint,
@@ -115,12 +77,7 @@ describe.skipIf(!moto)('findAuthenticatorEvents against moto_server', () => {
   });
 
   afterAll(async () => {
-    if (!server || server.exitCode !== null) return;
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server!.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    await server?.stop();
   });
 
   it.each(['filter', 'insights'] as LogsSearchMethod[])('finds exactly the principal’s events with %s', async (method) => {

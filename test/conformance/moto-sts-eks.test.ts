@@ -4,51 +4,17 @@
  * Token replay is not tested here: moto routes a GET without an Authorization header to S3, so it
  * cannot answer a presigned GetCallerIdentity (the unit tests and the emulator cover replay).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasMoto, startMoto, type Moto } from '../helpers/moto.js';
 import { awsClients, resetAwsClients } from '../../src/facts/aws-clients.js';
 import { getSdkIdentity } from '../../src/facts/aws-identity.js';
 import { describeCluster, endpointMatches, findClusterByEndpoint } from '../../src/facts/eks-cluster.js';
 
-function motoCommand(): { cmd: string; args: string[] } | undefined {
-  const onPath = (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'moto_server')));
-  if (onPath) return { cmd: 'moto_server', args: [] };
-  const py = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' });
-  return py.status === 0 ? { cmd: 'python3', args: ['-m', 'moto.server'] } : undefined;
-}
-
-const moto = motoCommand();
-if (!moto) console.warn('moto-sts-eks conformance skipped: neither moto_server nor `python3 -m moto.server` is available');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+const moto = hasMoto('moto-sts-eks conformance');
 
 const REGION = 'us-west-2';
 /** moto's default account. */
@@ -57,16 +23,14 @@ const CLUSTER = 'prod';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/team/deployer`;
 
 describe.skipIf(!moto)('AWS facts against moto_server', () => {
-  let server: ChildProcess | undefined;
+  let server: Moto | undefined;
   let endpoint: string;
   let env: NodeJS.ProcessEnv;
   let clusterEndpoint: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = spawn(moto!.cmd, [...moto!.args, '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    endpoint = `http://127.0.0.1:${port}`;
-    await waitForHttp(endpoint, 20_000);
+    server = await startMoto();
+    endpoint = server.endpoint;
     // An isolated env: nothing from the developer's shell, metadata services off.
     env = {
       HOME: '/nonexistent-eksdoctor-home',
@@ -91,12 +55,7 @@ describe.skipIf(!moto)('AWS facts against moto_server', () => {
 
   afterAll(async () => {
     resetAwsClients(env);
-    if (!server || server.exitCode !== null) return;
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server!.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    await server?.stop();
   });
 
   it('GetCallerIdentity through the env-key credentials and AWS_ENDPOINT_URL of the given env', async () => {

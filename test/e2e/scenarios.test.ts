@@ -25,7 +25,7 @@ const RUN_TIMEOUT_MS = 60_000;
 const PROVEN_ELSEWHERE: Record<string, string> = {
   // test/e2e/cli-kubeconfig.test.ts (kubeconfig fixtures; the demo always writes a valid EKS kubeconfig
   // with a current context and the profiles it names).
-  'kubeconfig/not-found': 'test/e2e/cli-kubeconfig.test.ts',
+  'kubeconfig/not-found': 'test/e2e/hostile-input.test.ts',
   'kubeconfig/invalid': 'test/e2e/cli-kubeconfig.test.ts',
   'kubeconfig/no-current-context': 'test/e2e/cli-kubeconfig.test.ts',
   'kubeconfig/context-not-found': 'test/e2e/cli-kubeconfig.test.ts',

@@ -284,9 +284,9 @@ describe('logsRules', () => {
   });
 
   it.each([
-    ['token-expired', 'aws eks update-kubeconfig --region us-west-2 --name prod --profile ops'],
-    ['token-malformed', 'aws eks update-kubeconfig --region us-west-2 --name prod --profile ops'],
-    ['wrong-cluster', 'aws eks update-kubeconfig --region us-west-2 --name prod --profile ops'],
+    ['token-expired', 'aws eks update-kubeconfig --name prod --region us-west-2 --profile ops'],
+    ['token-malformed', 'aws eks update-kubeconfig --name prod --region us-west-2 --profile ops'],
+    ['wrong-cluster', 'aws eks update-kubeconfig --name prod --region us-west-2 --profile ops'],
     ['sts-error', 'aws sts get-caller-identity --profile ops'],
   ])('access-denied / %s → regenerate the token', (reason, command) => {
     const fix = rule('logs/access-denied').fix!({ reason, error: 'e', time: 't', attributed: false }, t);
