@@ -5,8 +5,8 @@ import { parseExecPlugin } from './facts/exec-plugin.js';
 import { loadKubeconfig } from './facts/kubeconfig.js';
 import type { FleetReport, Verdict } from './report/model.js';
 
-/** Contexts diagnosed at once: enough to hide latency, few enough for 2 cores and the AWS API's rate limits. */
-const CONCURRENCY = 8;
+/** Contexts diagnosed at once: most of a run is waiting on the network, and shared calls are made once. */
+const CONCURRENCY = 16;
 const WORST: Verdict[] = ['pass', 'warn', 'fail'];
 
 export interface FleetDiagnosis {
@@ -28,12 +28,14 @@ export async function diagnoseFleet(options: RunOptions, version: string, onProg
   // No EKS context (or no usable kubeconfig): one ordinary run says why.
   const names = contexts.length > 0 ? contexts : [undefined];
   const results: Diagnosis[] = new Array(names.length);
+  // Contexts that share an exec config, credentials or a cluster share those calls (CheckContext.once).
+  const shared = new Map<string, Promise<unknown>>();
   let next = 0;
   const worker = async () => {
     while (next < names.length) {
       const i = next++;
       onProgress?.(`context ${names[i] ?? '(current)'}`);
-      results[i] = await diagnose({ ...options, context: names[i] ?? options.context }, version);
+      results[i] = await diagnose({ ...options, context: names[i] ?? options.context, shared }, version);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, names.length) }, worker));

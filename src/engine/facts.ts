@@ -51,6 +51,8 @@ export interface Facts {
   kubeconfig?: SelectedKubeconfig;
   /** Clients signing with the working credentials (the exec plugin's profile and role). */
   aws?: AwsClients;
+  /** Names those credentials (region, profile, role, environment) in shared-call keys. */
+  awsKey?: string;
   sdkIdentity?: Principal;
   /** The bearer token kubectl sends. Internal: never evidence, never output. */
   token?: string;

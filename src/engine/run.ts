@@ -48,6 +48,12 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
   const findings = new Map<string, EmittedFinding[]>();
   const internalErrors: string[] = [];
   const byId = new Map(checks.map((c) => [c.id, c]));
+  const shared = options.shared ?? new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    let p = shared.get(key) as Promise<T> | undefined;
+    if (!p) shared.set(key, (p = work()));
+    return p;
+  };
   for (const c of checks) for (const d of c.dependsOn) if (!byId.has(d)) throw new Error(`check ${c.id} depends on unknown check ${d}`);
 
   const started = new Map<string, Promise<void>>();
@@ -82,6 +88,8 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       signal: controller.signal,
       remainingMs: () => Math.max(0, checkDeadline - Date.now()),
       progress: (message) => input.onProgress?.(`${check.title}: ${message}`),
+      once,
+      finished: (id) => (byId.has(id) ? start(byId.get(id)!) : Promise.resolve()),
     };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -29,6 +29,14 @@ export interface CheckContext {
   remainingMs(): number;
   /** Progress line for a spinner (TTY only) and --verbose. */
   progress(message: string): void;
+  /**
+   * The result of `work` for `key`, computed once per run — or once per fleet with --all-contexts, where
+   * contexts sharing an exec config, credentials or cluster share the calls (kubectl caches exec
+   * credentials per config the same way). Keys must name everything the result depends on.
+   */
+  once<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Resolves when another check of this run has finished (at once if it is not in the run): lets a check start its independent calls early and wait only where it needs the other's facts. */
+  finished(checkId: string): Promise<void>;
 }
 
 export interface Check {
@@ -60,4 +68,6 @@ export interface RunOptions {
   verbose: boolean;
   /** The environment the run resolves against (process.env, or an isolated one in `demo`). */
   env: NodeJS.ProcessEnv;
+  /** Results shared between the runs of a fleet (see CheckContext.once); a fresh one per run when absent. */
+  shared?: Map<string, Promise<unknown>>;
 }

@@ -13,7 +13,7 @@ export const clusterCheck: Check = {
   title: 'EKS cluster',
   dependsOn: ['aws-identity'],
   emits: ['cluster/not-found', 'cluster/not-active', 'cluster/describe-denied', 'kubeconfig/endpoint-mismatch', 'kubeconfig/ca-mismatch', 'kubeconfig/cluster-name-mismatch'],
-  async run({ facts, options, target, signal }) {
+  async run({ facts, options, target, signal, once }) {
     const { describeCluster, findClusterByEndpoint, endpointMatches, caMatches } = await import('../../facts/eks-cluster.js');
     const kc = facts.kubeconfig!;
     const eks = facts.aws!.eks;
@@ -23,7 +23,7 @@ export const clusterCheck: Check = {
     const findings: Finding[] = [];
     const accountId = facts.sdkIdentity?.accountId ?? target.accountId;
 
-    let described = name ? await describeCluster(eks, name, signal) : undefined;
+    let described = name ? await once(`describe:${facts.awsKey}:${name}`, () => describeCluster(eks, name, signal)) : undefined;
     let cluster = described?.ok ? described.cluster : undefined;
     if (described && !described.ok && described.problem === 'denied') {
       return { findings: [{ rule: 'cluster/describe-denied', evidence: { cluster: name, principal: facts.sdkIdentity?.arn, message: described.message } }], halt: 'eks:DescribeCluster denied' };
@@ -32,7 +32,7 @@ export const clusterCheck: Check = {
 
     // Not found by name, or found but at another endpoint: which cluster does the server belong to?
     if (!cluster || (cluster.endpoint && !endpointMatches(server, cluster.endpoint))) {
-      const byEndpoint = await findClusterByEndpoint(eks, server, signal);
+      const byEndpoint = await once(`find:${facts.awsKey}:${server}`, () => findClusterByEndpoint(eks, server, signal));
       const owner = byEndpoint.ok ? byEndpoint.cluster : undefined;
       if (owner && owner.name !== name) {
         findings.push({ rule: 'kubeconfig/cluster-name-mismatch', evidence: { tokenCluster: name, endpointCluster: owner.name, server } });

@@ -1,3 +1,4 @@
+import { digest } from '../../engine/keys.js';
 import type { Check } from '../../engine/types.js';
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -9,11 +10,12 @@ export const endpointCheck: Check = {
   dependsOn: ['kubeconfig'],
   after: ['cluster'],
   emits: ['cluster/endpoint-unreachable', 'cluster/tls-error'],
-  async run({ facts, signal, remainingMs }) {
+  async run({ facts, signal, remainingMs, once }) {
     const { probeEndpoint } = await import('../../facts/kube-probe.js');
     const kc = facts.kubeconfig!;
     const server = kc.cluster.server!;
-    const r = await probeEndpoint(server, { caPem: kc.caPem, insecure: kc.cluster.insecureSkipTlsVerify, timeoutMs: Math.min(PROBE_TIMEOUT_MS, remainingMs()), signal });
+    const insecure = kc.cluster.insecureSkipTlsVerify;
+    const r = await once(`probe:${server}:${insecure}:${digest(kc.caPem ?? '')}`, () => probeEndpoint(server, { caPem: kc.caPem, insecure, timeoutMs: Math.min(PROBE_TIMEOUT_MS, remainingMs()), signal }));
     if (r.ok) return { findings: [] };
     const access = facts.cluster && {
       endpointPublicAccess: facts.cluster.endpointPublicAccess,

@@ -1,3 +1,4 @@
+import { envFingerprint } from '../../engine/keys.js';
 import type { Check, Finding } from '../../engine/types.js';
 
 /**
@@ -9,7 +10,7 @@ export const awsIdentityCheck: Check = {
   title: 'AWS credentials',
   dependsOn: ['kubeconfig'],
   emits: ['identity/no-credentials', 'identity/credentials-expired', 'identity/credentials-invalid', 'identity/assume-role-failed'],
-  async run({ facts, options, target, signal }) {
+  async run({ facts, options, target, signal, once }) {
     const [{ awsClients }, { getSdkIdentity }, { pluginEnvironment }] = await Promise.all([
       import('../../facts/aws-clients.js'),
       import('../../facts/aws-identity.js'),
@@ -23,11 +24,13 @@ export const awsIdentityCheck: Check = {
     const env = kc.user.exec ? pluginEnvironment(options.env, kc.user.exec) : options.env;
     // An explicit --profile (ours or the plugin's) disables env keys, as the AWS CLI's --profile does.
     const profile = options.profile ?? (plugin?.profileSource === 'args' ? plugin.profile : undefined);
-    const clients = awsClients({ region, profile, env, roleArn: options.principal ? undefined : plugin?.roleArn });
+    const roleArn = options.principal ? undefined : plugin?.roleArn;
+    const clients = awsClients({ region, profile, env, roleArn });
     facts.aws = clients;
+    facts.awsKey = JSON.stringify([region, profile, roleArn, envFingerprint(env)]);
     if (clients.profile) target.profile ??= clients.profile;
 
-    const id = await getSdkIdentity(clients, { signal });
+    const id = await once(`sdk-identity:${facts.awsKey}`, () => getSdkIdentity(clients, { signal }));
     if (id.ok) {
       facts.sdkIdentity = { arn: id.arn, principalArn: id.principalArn, accountId: id.accountId, userId: id.userId, source: 'sdk' };
       return { findings: [] };

@@ -1,3 +1,4 @@
+import { digest, envFingerprint } from '../../engine/keys.js';
 import type { Check, Finding } from '../../engine/types.js';
 
 const EXEC_TIMEOUT_MS = 20_000;
@@ -12,7 +13,7 @@ export const tokenCheck: Check = {
   dependsOn: ['kubeconfig'],
   after: ['exec-plugin'],
   emits: ['identity/token-generation-failed', 'identity/token-expired', 'kubeconfig/exec-api-version-mismatch'],
-  async run({ facts, options, target, signal, remainingMs }) {
+  async run({ facts, options, target, signal, remainingMs, once }) {
     const [{ runExecPlugin, replayTokenIdentity, replayEndpointFromEnv, pluginEnvironment }, { decodeEksToken }, { canonicalPrincipalArn }] = await Promise.all([
       import('../../facts/exec-credential.js'),
       import('../../facts/eks-token.js'),
@@ -22,13 +23,10 @@ export const tokenCheck: Check = {
     const exec = kc.user.exec;
     let token: string;
     if (exec) {
-      const r = await runExecPlugin(exec, {
-        kubeconfigFile: kc.user.file,
-        env: options.env,
-        timeoutMs: Math.min(EXEC_TIMEOUT_MS, remainingMs()),
-        signal,
-        cluster: { server: kc.cluster.server!, caData: kc.cluster.caData },
-      });
+      // The same exec config gives the same credential: run it once per config, as client-go caches it.
+      const cluster = { server: kc.cluster.server!, caData: kc.cluster.caData };
+      const key = JSON.stringify([exec, kc.user.file, envFingerprint(options.env), exec.provideClusterInfo ? cluster : null]);
+      const r = await once(`exec:${digest(key)}`, () => runExecPlugin(exec, { kubeconfigFile: kc.user.file, env: options.env, timeoutMs: Math.min(EXEC_TIMEOUT_MS, remainingMs()), signal, cluster }));
       if (!r.ok) {
         // A missing command is the exec-plugin check's finding already.
         if (r.problem === 'not-found') return { findings: [], halt: r.message };
@@ -54,7 +52,8 @@ export const tokenCheck: Check = {
     }
     const clusterName = kc.plugin?.clusterName ?? target.cluster;
     if (!clusterName) return { findings: [] };
-    const replay = await replayTokenIdentity(token, { clusterName, stsEndpoint: replayEndpointFromEnv(exec ? pluginEnvironment(options.env, exec) : options.env), signal, timeoutMs: Math.min(10_000, remainingMs()) });
+    const stsEndpoint = replayEndpointFromEnv(exec ? pluginEnvironment(options.env, exec) : options.env);
+    const replay = await once(`replay:${clusterName}:${stsEndpoint}:${digest(token)}`, () => replayTokenIdentity(token, { clusterName, stsEndpoint, signal, timeoutMs: Math.min(10_000, remainingMs()) }));
     if (replay.ok) facts.execIdentity = { arn: replay.arn, principalArn: canonicalPrincipalArn(replay.arn), accountId: replay.accountId, userId: replay.userId, source: 'exec-token' };
     return { findings: [] };
   },

@@ -1,3 +1,4 @@
+import { digest } from '../../engine/keys.js';
 import type { Check, Finding } from '../../engine/types.js';
 
 const CALL_TIMEOUT_MS = 10_000;
@@ -12,14 +13,19 @@ export const kubeAuthCheck: Check = {
   dependsOn: ['endpoint', 'token'],
   after: ['identity'],
   emits: ['kube/unauthorized', 'kube/authenticated', 'kube/forbidden'],
-  async run({ facts, signal, remainingMs }) {
+  async run({ facts, signal, remainingMs, once }) {
     const { createKubeApiClient, kubectlErrorText } = await import('../../facts/kube-api.js');
     const kc = facts.kubeconfig!;
-    const api = createKubeApiClient({ server: kc.cluster.server!, caPem: kc.caPem, insecure: kc.cluster.insecureSkipTlsVerify, token: facts.token!, timeoutMs: Math.min(CALL_TIMEOUT_MS, remainingMs()), signal });
     const principal = facts.identity?.principalArn ?? facts.execIdentity?.principalArn;
     const namespace = kc.context.namespace || 'default';
+    // Contexts that send the same token to the same server get the same answers: ask once.
+    const { api, who, can } = await once(`kube:${kc.cluster.server}:${digest(facts.token!)}:${namespace}`, async () => {
+      const api = createKubeApiClient({ server: kc.cluster.server!, caPem: kc.caPem, insecure: kc.cluster.insecureSkipTlsVerify, token: facts.token!, timeoutMs: Math.min(CALL_TIMEOUT_MS, remainingMs()), signal });
+      const who = await api.whoAmI();
+      const can = who.ok || (who.status !== 401 && who.status !== 0) ? await api.canI(representativeReads(namespace)) : undefined;
+      return { api, who, can };
+    });
 
-    const who = await api.whoAmI();
     if (!who.ok && who.status === 401) {
       facts.kube = { api, authenticated: false };
       return { findings: [{ rule: 'kube/unauthorized', evidence: { principal, status: 401, message: kubectlErrorText(who) } }], halt: 'the API server answers 401 Unauthorized' };
@@ -30,18 +36,11 @@ export const kubeAuthCheck: Check = {
     const groups = who.ok ? who.groups : undefined;
     if (who.ok) findings.push({ rule: 'kube/authenticated', evidence: { username, groups, uid: who.uid, extra: who.extra } });
 
-    // Representative reads: if none is allowed, the principal can do nothing useful.
-    const reads = [
-      { verb: 'list', resource: 'pods', namespace },
-      { verb: 'get', resource: 'namespaces' },
-      { verb: 'list', resource: 'configmaps', namespace },
-    ];
-    const can = await api.canI(reads);
     const describe = (r: { verb: string; resource: string; namespace?: string }) => `${r.verb} ${r.resource}${r.namespace ? ` in ${r.namespace}` : ''}`;
-    const allowed = can.ok ? can.results.filter((r) => r.allowed).map(describe) : [];
-    const denied = can.ok ? can.results.filter((r) => !r.allowed).map(describe) : [];
+    const allowed = can?.ok ? can.results.filter((r) => r.allowed).map(describe) : [];
+    const denied = can?.ok ? can.results.filter((r) => !r.allowed).map(describe) : [];
     facts.kube = { api, authenticated: true, username, groups, allowed, denied };
-    if (can.ok && allowed.length === 0) {
+    if (can?.ok && allowed.length === 0) {
       const pods = await api.listPods(namespace);
       const message = pods.ok ? undefined : kubectlErrorText(pods);
       findings.push({ rule: 'kube/forbidden', evidence: { username, groups, denied: denied.join(', '), principalArn: principal, message } });
@@ -49,3 +48,12 @@ export const kubeAuthCheck: Check = {
     return { findings };
   },
 };
+
+/** Reads any useful principal may do; when none is allowed, the principal can do nothing useful. */
+function representativeReads(namespace: string) {
+  return [
+    { verb: 'list', resource: 'pods', namespace },
+    { verb: 'get', resource: 'namespaces' },
+    { verb: 'list', resource: 'configmaps', namespace },
+  ];
+}

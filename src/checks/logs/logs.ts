@@ -8,10 +8,8 @@ export const logsCheck: Check = {
   id: 'logs',
   title: 'authenticator logs',
   dependsOn: ['cluster', 'identity'],
-  // After kubectl's own request was made, so its authenticator line can be part of the evidence.
-  after: ['kube-auth'],
   emits: ['cluster/authenticator-logging-disabled', 'logs/not-enabled', 'logs/query-denied', 'logs/access-denied', 'logs/access-granted', 'logs/no-events'],
-  async run({ facts, options, signal, remainingMs, progress }) {
+  async run({ facts, options, signal, remainingMs, progress, once, finished }) {
     if (options.noLogs) return { findings: [], skip: '--no-logs' };
     const cluster = facts.cluster!;
     const principal = facts.identity!;
@@ -21,30 +19,32 @@ export const logsCheck: Check = {
     }
     const { authenticatorLogStatus, findAdminGrants, findAuthenticatorEvents } = await import('../../facts/cloudwatch-logs.js');
     const logs = facts.aws!.logs;
-    const status = await authenticatorLogStatus(logs, cluster.name, signal);
+    const where = `${facts.awsKey}:${cluster.name}`;
+    const window = () => {
+      const now = Date.now();
+      return { cluster: cluster.name, sinceMs: now - options.since, nowMs: now, signal, deadlineMs: now + Math.max(0, remainingMs() - 500) };
+    };
+    // Who gets in as admin does not depend on kubectl's request: ask while waiting for it.
+    const adminGrants = once(`log-admins:${where}`, () => findAdminGrants(logs, window()));
+    const status = await once(`log-status:${where}`, () => authenticatorLogStatus(logs, cluster.name, signal));
     if (status.denied) return { findings: [...findings, { rule: 'logs/query-denied', evidence: { actions: status.denied.actions, callerArn: facts.sdkIdentity?.arn } }] };
     if (!status.groupExists || !status.streamsExist) {
       // Disabled logging is already the finding; a missing group then says nothing new.
       if (findings.length === 0) findings.push({ rule: 'logs/not-enabled', evidence: { groupExists: status.groupExists } });
       return { findings };
     }
-    const now = Date.now();
-    const found = await findAuthenticatorEvents(logs, {
-      cluster: cluster.name,
-      principal: { arn: principal.arn, canonicalArn: principal.principalArn },
-      sinceMs: now - options.since,
-      nowMs: now,
-      signal,
-      deadlineMs: now + Math.max(0, remainingMs() - 500),
-      onProgress: progress,
-    });
+    // Only the principal's own events wait for kubectl's request, so that its authenticator line is evidence too.
+    await finished('kube-auth');
+    const found = await once(`log-events:${where}:${principal.principalArn}`, () =>
+      findAuthenticatorEvents(logs, { ...window(), principal: { arn: principal.arn, canonicalArn: principal.principalArn }, onProgress: progress }),
+    );
     if (found.denied) return { findings: [...findings, { rule: 'logs/query-denied', evidence: { actions: found.denied.actions, callerArn: facts.sdkIdentity?.arn } }] };
 
     const mine = found.events.filter((e) => e.outcome === 'granted' || e.outcome === 'denied');
     const denied = mine.find((e) => e.outcome === 'denied');
     const granted = mine.find((e) => e.outcome === 'granted');
-    // When the principal is refused, learn who does get in: the people who can fix the mapping.
-    const admins = denied ? (await findAdminGrants(logs, { cluster: cluster.name, sinceMs: now - options.since, nowMs: now, signal, deadlineMs: now + Math.max(0, remainingMs() - 500) })).filter((a) => a.arn.toLowerCase() !== principal.principalArn.toLowerCase()) : [];
+    // When the principal is refused, the people who can fix the mapping are those who do get in.
+    const admins = denied ? (await adminGrants).filter((a) => a.arn.toLowerCase() !== principal.principalArn.toLowerCase()) : [];
     facts.logs = {
       events: found.events,
       notMapped: denied?.reason === 'not-mapped' ? denied : undefined,

@@ -6,7 +6,7 @@ export const accessEntriesCheck: Check = {
   title: 'access entries',
   dependsOn: ['cluster', 'identity'],
   emits: ['access-entry/not-enabled', 'access-entry/list-denied', 'access-entry/granted', 'access-entry/no-permissions', 'access-entry/namespace-scoped'],
-  async run({ facts, target, signal }) {
+  async run({ facts, target, signal, once }) {
     const cluster = facts.cluster!;
     const mode = cluster.authenticationMode ?? 'CONFIG_MAP';
     if (mode === 'CONFIG_MAP') {
@@ -15,7 +15,7 @@ export const accessEntriesCheck: Check = {
     }
     const { readAccessEntries } = await import('../../facts/access-entries.js');
     const principalArn = facts.identity!.principalArn;
-    const r = await readAccessEntries(facts.aws!.eks, cluster.name, principalArn, signal);
+    const r = await once(`access-entries:${facts.awsKey}:${cluster.name}:${principalArn}`, () => readAccessEntries(facts.aws!.eks, cluster.name, principalArn, signal));
     if (!r.ok) {
       facts.accessEntries = { readable: false, admins: [] };
       if (r.problem === 'denied') return { findings: [{ rule: 'access-entry/list-denied', evidence: { caller: facts.sdkIdentity?.arn, action: r.action, principalArn, message: r.message } }] };
