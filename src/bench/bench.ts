@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -238,8 +239,25 @@ async function latency(emu: BenchEmulator): Promise<void> {
     .filter((c) => c.ms > 0)
     .map((c) => `${c.id} ${c.ms} ms = ${c.rt} RT + ${c.over} ms`);
   const changed = new Set(runs.map((r) => r.statuses)).size > 1;
+  // The two checks whose time is not round trips: the exec plugin's own process, and loading the AWS SDK.
+  const plugin: number[] = [];
+  const bare: number[] = [];
+  const args = ['--region', emu.emu.state.scenario.region, 'eks', 'get-token', '--cluster-name', emu.emu.state.scenario.cluster.name, '--output', 'json'];
+  for (let i = 0; i < 3; i++) {
+    bare.push((await timeSpawn(NODE, ['-e', '0'], { cwd: ROOT })).ms);
+    plugin.push((await timeSpawn(NODE, [join(ROOT, 'bin', 'eksdoctor-aws'), ...args], { env: emu.env, cwd: ROOT })).ms);
+  }
+  const [clients, identity, logsFacts] = await importCost(['facts/aws-clients.js', 'facts/aws-identity.js', 'facts/cloudwatch-logs.js']);
+  details.push(
+    `- The exec plugin alone (built-in \`eksdoctor-aws eks get-token\`, no network call): ${formatMs(median(plugin))}, ${formatRatio(pairedRatio(plugin, bare))} \`node -e 0\` (median of 3); ` +
+      `it is a second Node process that loads the AWS SDK to presign. Importing \`facts/aws-clients.js\` (STS, EKS and CloudWatch Logs clients + credential providers) takes ${formatMs(clients!)} in a fresh process, ` +
+      `then \`facts/aws-identity.js\` ${formatMs(identity!)}, \`facts/cloudwatch-logs.js\` ${formatMs(logsFacts!)}.`,
+  );
+  // The same graph weighted by measured durations: the chain the run actually waited on.
+  const actual = criticalPath([...mid.durations].map(([id, ms]) => ({ id, predecessors: PREDECESSORS.get(id) ?? [], weight: ms })));
   details.push(
     `- Critical path of the median run: ${mid.path.path.join(' → ')} = ${formatMs(mid.path.weight)}. ` +
+      `The chain it actually waited on (same graph, weighted by measured durations): ${actual.path.join(' → ')} = ${formatMs(actual.weight)}. ` +
       `Wall ${formatMs(mid.wallMs)}, of which ${formatMs(mid.wallMs - mid.reportMs)} before/after the checks (process start, module loading, rendering, exit).`,
     `- Per check (duration = round trips × ${LATENCY_MS} ms + the rest): ${excess.join('; ')}.` +
       (mid.unattributed > 0 ? ` ${mid.unattributed} call(s) fell in no check window.` : ''),
@@ -262,15 +280,38 @@ async function allContexts(emu: BenchEmulator): Promise<void> {
   }
   const one: number[] = [];
   const all: number[] = [];
+  const cpuOne: number[] = [];
+  const cpuAll: number[] = [];
   let reports = 0;
+  let calls = new Map<string, number>();
+  // CPU of the whole process tree (the CLI and its exec plugins) via /usr/bin/time -f, when present.
+  const timed = existsSync('/usr/bin/time');
+  const run = (args: string[]) =>
+    timed ? timeSpawn('/usr/bin/time', ['-f', `${CPU_MARKER}%U+%S`, NODE, BIN, ...args], { env: emu.env, cwd: ROOT }) : eksdoctor(args, emu.env);
   for (let i = 0; i < RUNS.fleetPairs; i++) {
-    const s = await eksdoctor(['auth', '-o', 'json'], emu.env);
+    const s = await run(['auth', '-o', 'json']);
     parseReport(s.stdout, 'auth (one context)');
-    const f = await eksdoctor(['auth', '--all-contexts', '--kubeconfig', kubeconfig, '-o', 'json'], emu.env);
+    emu.reset();
+    const f = await run(['auth', '--all-contexts', '--kubeconfig', kubeconfig, '-o', 'json']);
     reports = (JSON.parse(f.stdout) as { reports?: unknown[] }).reports?.length ?? 0;
+    calls = new Map();
+    for (const c of emu.calls()) calls.set(`${c.service} ${c.operation}`, (calls.get(`${c.service} ${c.operation}`) ?? 0) + 1);
     one.push(s.ms);
     all.push(f.ms);
+    const [a, b] = [cpuSeconds(s.stderr), cpuSeconds(f.stderr)];
+    if (a !== undefined && b !== undefined) {
+      cpuOne.push(a);
+      cpuAll.push(b);
+    }
   }
+  details.push(
+    `- \`--all-contexts\` (${CONTEXTS} contexts, one run): calls ${[...calls].map(([k, n]) => `${k} ×${n}`).join(', ')}.` +
+      (cpuAll.length
+        ? ` CPU (user + system, CLI and exec plugins): ${median(cpuAll).toFixed(1)} s for ${CONTEXTS} contexts vs ${median(cpuOne).toFixed(1)} s for one; ` +
+          `on ${availableParallelism()} cores that CPU alone needs ≥ ${formatMs((median(cpuAll) * 1000) / availableParallelism())}, ` +
+          `${formatRatio((median(cpuAll) * 1000) / availableParallelism() / median(one))} one context's wall time, before any latency.`
+        : ''),
+  );
   const ratio = pairedRatio(all, one);
   row('4', `one context, ${LATENCY_MS} ms per call`, formatMs(median(one)), '', RUNS.fleetPairs, spreadOf(one));
   row('4', `\`--all-contexts\`, ${CONTEXTS} contexts (${reports} reports), ${LATENCY_MS} ms per call`, formatMs(median(all)), `${formatRatio(ratio)} one context`, RUNS.fleetPairs, spreadOf(all));
@@ -328,14 +369,30 @@ async function footprint(emu: BenchEmulator): Promise<void> {
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  await coldStart();
+  try {
+    await coldStart();
+  } catch (err) {
+    verdict('row 1', undefined, `failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const builtin = await startBenchEmulator('classic', { exec: 'builtin' });
   const slow = await startBenchEmulator('classic', { exec: 'builtin', latencyMs: LATENCY_MS });
   try {
-    await versusByHand(builtin);
-    await latency(slow);
-    await allContexts(slow);
-    await footprint(builtin);
+    // A row that breaks (e.g. an option being changed under us) is reported, and the others still run.
+    const rows: [string, () => Promise<void>][] = [
+      ['2', () => versusByHand(builtin)],
+      ['3', () => latency(slow)],
+      ['4', () => allContexts(slow)],
+      ['5', () => footprint(builtin)],
+    ];
+    for (const [n, measure] of rows) {
+      try {
+        await measure();
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        row(n, 'row failed', 'error', '', 0, message.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 300));
+        verdict(`row ${n}`, undefined, `failed: ${message.split('\n')[0]}`);
+      }
+    }
   } finally {
     await Promise.all([builtin.close(), slow.close()]);
   }

@@ -29,11 +29,13 @@ export function criticalPath(nodes: readonly GraphNode[]): CriticalPath {
     if (!node) throw new Error(`unknown check ${id}`);
     if (visiting.has(id)) throw new Error(`cycle through check ${id}`);
     visiting.add(id);
-    let before: CriticalPath = { weight: 0, path: [] };
+    // Zero-weight predecessors still belong on the path (the first heaviest one wins a tie).
+    let before: CriticalPath | undefined;
     for (const p of node.predecessors) {
       const candidate = finish(p);
-      if (candidate.weight > before.weight) before = candidate;
+      if (!before || candidate.weight > before.weight) before = candidate;
     }
+    before ??= { weight: 0, path: [] };
     visiting.delete(id);
     const result = { weight: before.weight + node.weight, path: [...before.path, id] };
     best.set(id, result);
@@ -42,7 +44,7 @@ export function criticalPath(nodes: readonly GraphNode[]): CriticalPath {
   let heaviest: CriticalPath = { weight: 0, path: [] };
   for (const n of nodes) {
     const c = finish(n.id);
-    if (c.weight > heaviest.weight) heaviest = c;
+    if (c.weight > heaviest.weight || (c.weight === heaviest.weight && c.path.length > heaviest.path.length)) heaviest = c;
   }
   return heaviest;
 }

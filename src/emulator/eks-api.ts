@@ -152,7 +152,8 @@ function describeCluster(ctx: ServiceContext): Record<string, unknown> {
     { types: allTypes.filter((t) => !enabled.has(t)), enabled: false },
   ].filter((l) => l.types.length > 0);
   const endpoint = ctx.endpoint();
-  // A cluster still CREATING has no endpoint or CA yet (EKS API Cluster shape: both appear once the control plane is up).
+  // A cluster still CREATING has no endpoint or CA yet: both appear once the control plane is up
+  // (awscli update_kubeconfig.py reads them with .get() and a default for that reason).
   const provisioned = (c.status ?? 'ACTIVE') !== 'CREATING';
   return {
     name: c.name,

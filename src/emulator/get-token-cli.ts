@@ -139,6 +139,8 @@ export async function main(argv: string[]): Promise<number> {
   const warning = discoverApiVersion(process.env).warning;
   if (warning) process.stderr.write(warning + '\n');
   try {
+    const missing = await missingProfile(args.profile ?? process.env.AWS_PROFILE, process.env);
+    if (missing) throw new ProfileNotFound(missing);
     const credential = await getToken(args);
     process.stdout.write(JSON.stringify(credential, null, 4) + '\n');
     return 0;
@@ -148,9 +150,24 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** botocore.exceptions.ProfileNotFound: the CLI checks the profile before it looks for credentials. */
+export class ProfileNotFound extends Error {
+  constructor(profile: string) {
+    super(`The config profile (${profile}) could not be found`);
+  }
+}
+
+/** The named profile when neither shared file defines it. */
+async function missingProfile(profile: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (!profile) return undefined;
+  const { listAwsProfiles } = await import('../facts/aws-profiles.js');
+  return (await listAwsProfiles(env)).names.includes(profile) ? undefined : profile;
+}
+
 /** The AWS CLI's wording for the failures a kubeconfig user meets (awscli clidriver / botocore exceptions). */
 export function describeFailure(e: unknown): string {
   const err = e as Error & { $metadata?: unknown };
+  if (err instanceof ProfileNotFound) return err.message;
   if (err.name === 'CredentialsProviderError') {
     return /profile/i.test(err.message) && /not (be )?found|could not/i.test(err.message)
       ? err.message

@@ -140,7 +140,7 @@ export interface Scenario {
     findings?: string[];
     /** `identity.principalArn` of the report: the principal the cluster sees. */
     principalArn?: string;
-    /** kubectl's symptom: `ok`, `Unauthorized`, `Forbidden`, `invalid apiVersion`, `executable not found`, `timeout`, `connection refused`, `exec failed` (the plugin exited non-zero). */
+    /** kubectl's symptom: `ok`, `Unauthorized`, `Forbidden`, `invalid apiVersion`, `executable not found`, `timeout`, `connection refused`, `exec failed` (the plugin exited non-zero), `plugin returned v1alpha1`, `certificate signed by unknown authority`. */
     kubectl: string;
   };
 }

@@ -32,6 +32,8 @@ export interface EngineInput {
 }
 
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
+/** Kept back from every call's bound (CheckContext.remainingMs) so the check can still report. */
+const REPORT_MARGIN_MS = 500;
 
 class CheckTimeout extends Error {}
 
@@ -77,8 +79,14 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       halted.set(check.id, `skipped`);
       return;
     }
-    input.onProgress?.(`${check.title}…`);
     const budget = Math.max(0, Math.min(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, deadline - Date.now()));
+    if (budget <= REPORT_MARGIN_MS) {
+      const reason = 'no time left within --timeout';
+      results.set(check.id, { id: check.id, title: check.title, status: 'skip', durationMs: 0, reason });
+      halted.set(check.id, reason);
+      return;
+    }
+    input.onProgress?.(`${check.title}…`);
     const controller = new AbortController();
     const checkDeadline = Date.now() + budget;
     const ctx: CheckContext = {
@@ -86,7 +94,7 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       target,
       options,
       signal: controller.signal,
-      remainingMs: () => Math.max(0, checkDeadline - Date.now()),
+      remainingMs: () => Math.max(0, checkDeadline - Date.now() - REPORT_MARGIN_MS),
       progress: (message) => input.onProgress?.(`${check.title}: ${message}`),
       once,
       finished: (id) => (byId.has(id) ? start(byId.get(id)!) : Promise.resolve()),

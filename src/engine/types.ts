@@ -25,7 +25,10 @@ export interface CheckContext {
   options: RunOptions;
   /** Aborted when the check's time is up or the run's `--timeout` is reached. */
   signal: AbortSignal;
-  /** Milliseconds left before this check's deadline. */
+  /**
+   * Milliseconds a call may still take: the check's deadline less a moment to turn a timeout into a
+   * finding, so a call bounded by this fails before the engine gives up on the check.
+   */
   remainingMs(): number;
   /** Progress line for a spinner (TTY only) and --verbose. */
   progress(message: string): void;

@@ -4,7 +4,6 @@
  * Read-only: Describe*, FilterLogEvents, StartQuery/GetQueryResults. Never StopQuery (see pollQuery).
  */
 import {
-  DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
   type FilteredLogEvent,
@@ -35,22 +34,15 @@ export interface AuthenticatorLogStatus {
   denied?: LogsDenied;
 }
 
-/** Is authenticator logging producing anything? One DescribeLogGroups, then one DescribeLogStreams. */
+/** Is authenticator logging producing anything? One DescribeLogStreams on the cluster's group. */
 export async function authenticatorLogStatus(
   client: CloudWatchLogsClient,
   cluster: string,
   signal?: AbortSignal,
 ): Promise<AuthenticatorLogStatus> {
   const groupName = clusterLogGroupName(cluster);
-  try {
-    const groups = await client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: groupName, limit: 5 }), { abortSignal: signal });
-    // The prefix also matches `/aws/eks/<cluster>/cluster-foo`; only the exact name counts.
-    if (!(groups.logGroups ?? []).some((g) => g.logGroupName === groupName)) return { groupExists: false, streamsExist: false };
-  } catch (err) {
-    const denied = deniedFrom(err, 'logs:DescribeLogGroups');
-    if (denied) return { groupExists: false, streamsExist: false, denied };
-    throw err;
-  }
+  // One round trip answers both questions: DescribeLogStreams on the exact group name fails with
+  // ResourceNotFoundException when the group does not exist.
   try {
     const streams = await client.send(
       new DescribeLogStreamsCommand({ logGroupName: groupName, logStreamNamePrefix: AUTHENTICATOR_STREAM_PREFIX, limit: 1 }),

@@ -117,7 +117,13 @@ const DESCRIBE_CONCURRENCY = 4;
 const MAX_LIST_PAGES = 10;
 
 /** ListClusters (paginated) + DescribeCluster, at most 4 at a time, until one's endpoint host is the server's; never throws. */
-export async function findClusterByEndpoint(eks: EKSClient, server: string, signal?: AbortSignal): Promise<FindClusterResult> {
+export async function findClusterByEndpoint(
+  eks: EKSClient,
+  server: string,
+  signal?: AbortSignal,
+  /** How to describe one cluster; pass a memoized one so a cluster already described is not asked again. */
+  describe: (name: string) => Promise<DescribeClusterResult> = (name) => describeCluster(eks, name, signal),
+): Promise<FindClusterResult> {
   const names: string[] = [];
   let truncated = false;
   try {
@@ -144,7 +150,7 @@ export async function findClusterByEndpoint(eks: EKSClient, server: string, sign
   const worker = async () => {
     while (!found && next < names.length && !signal?.aborted) {
       const name = names[next++]!;
-      const r = await describeCluster(eks, name, signal);
+      const r = await describe(name);
       scanned++;
       if (!r.ok) {
         unchecked.push(name);

@@ -160,6 +160,7 @@ export const kubeconfigRules: Rule[] = [
     explain: 'The exec plugin runs with an AWS profile (exec env AWS_PROFILE or --profile) that is in neither ~/.aws/config nor ~/.aws/credentials; the AWS CLI fails with "The config profile (…) could not be found".',
     docs: [DOCS.awsCliConfigFiles, DOCS.createKubeconfig],
     rootCause: true,
+    explains: ['identity/token-generation-failed', 'kube/unauthorized'],
     message: (e) => `AWS profile "${str(e, 'profile')}" is not configured`,
     detail: (e) => `Set by ${str(e, 'source')}; looked in ${str(e, 'configFile')} and ${str(e, 'credentialsFile')}. Profiles available: ${list(e.available)}.`,
     fix: (e, t) => ({

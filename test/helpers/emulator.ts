@@ -27,6 +27,8 @@ export interface ScenarioRun {
   issued: IssuedIdentity[];
   /** Every ExecCredential the exec plugin printed (when started with `captureTokens`). */
   capturedTokens(): string[];
+  /** How many times the exec plugin ran (when started with `captureTokens`). */
+  capturedRuns(): number;
   /** `--profile`/`--principal` the scenario is meant to be diagnosed with (as `demo` passes them). */
   runArgs: string[];
   close(): Promise<void>;
@@ -35,7 +37,10 @@ export interface ScenarioRun {
 export interface StartOptions {
   /** Change the loaded scenario before the emulator starts (faults, canAssume, a kubeconfig override…). */
   edit?: (s: Scenario) => void;
-  /** Wrap the exec plugin so every token it prints is also appended to a file the test can read. */
+  /**
+   * Wrap the exec plugin so every token it prints is also appended to a file the test can read, and its
+   * AWS calls carry `app/${PLUGIN_APP_ID}` in their User-Agent.
+   */
   captureTokens?: boolean;
 }
 
@@ -77,6 +82,13 @@ export async function startScenario(name: string, opts: StartOptions = {}): Prom
         return [];
       }
     },
+    capturedRuns: () => {
+      try {
+        return readFileSync(captureFile, 'utf8').split('\n').length - 1;
+      } catch {
+        return 0;
+      }
+    },
     runArgs,
     close: async () => {
       await emulator.close();
@@ -84,6 +96,9 @@ export async function startScenario(name: string, opts: StartOptions = {}): Prom
     },
   };
 }
+
+/** The User-Agent `app/` ID of the exec plugin's AWS calls when it runs through the capture wrapper. */
+export const PLUGIN_APP_ID = 'eksdoctor-exec-plugin';
 
 /**
  * Replaces the builtin `eksdoctor-aws` in the kubeconfig with a script of the same name that runs
@@ -95,7 +110,7 @@ function wrapExecPlugin(kubeconfigPath: string, home: string, captureFile: strin
   const wrapper = join(dir, 'eksdoctor-aws');
   writeFileSync(
     wrapper,
-    `#!/bin/sh\nout=$("${BUILTIN_GET_TOKEN}" "$@")\nrc=$?\nprintf '%s\\n' "$out" | tr -d '\\n' >> "${captureFile}"\necho >> "${captureFile}"\nprintf '%s\\n' "$out"\nexit $rc\n`,
+    `#!/bin/sh\n# Tag the plugin's own AWS calls (SDK v3 adds app/<id> to its User-Agent) so tests can tell them from eksdoctor's.\nAWS_SDK_UA_APP_ID=${PLUGIN_APP_ID}\nexport AWS_SDK_UA_APP_ID\nout=$("${BUILTIN_GET_TOKEN}" "$@")\nrc=$?\nprintf '%s\\n' "$out" | tr -d '\\n' >> "${captureFile}"\necho >> "${captureFile}"\nprintf '%s\\n' "$out"\nexit $rc\n`,
   );
   chmodSync(wrapper, 0o755);
   const kubeconfig = readFileSync(kubeconfigPath, 'utf8');
@@ -158,4 +173,110 @@ export interface JsonReport {
   checks: { id: string; status: string; reason?: string; durationMs: number }[];
   findings: { rule: string; severity: string; check: string; title: string; detail?: string; evidence: Record<string, unknown> }[];
   durationMs: number;
+}
+
+export interface ProxiedCall {
+  service: string;
+  operation: string;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+  /** The SigV4 access key (Authorization header or presigned X-Amz-Credential). */
+  accessKeyId: string;
+  /** `header` (an SDK call) or `presigned` (a replayed EKS token). */
+  signing: 'header' | 'presigned' | 'none';
+  /** `amz-sdk-invocation-id`: the same on every retry of one SDK call. */
+  invocationId?: string;
+  /** `amz-sdk-request: attempt=N`. */
+  attempt: number;
+  /** Made by the exec plugin (through the capture wrapper), not by eksdoctor. */
+  byPlugin: boolean;
+  userAgent: string;
+  status: number;
+}
+
+/**
+ * A loopback HTTP proxy in front of the emulator's AWS endpoint that records what `state.requests`
+ * does not: query, body, access key and the SDK's invocation ID and attempt (so a retry is told
+ * from a second call with the same parameters). Host headers are passed through unchanged, so a
+ * presigned token signed for the proxy's host still verifies.
+ */
+export interface UpstreamReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export async function startRecordingProxy(
+  target: string,
+  opts: {
+    /** Replaces an answer (a garbage body, an endpoint moved elsewhere); `undefined` keeps the emulator's. */
+    rewrite?: (call: ProxiedCall, reply: UpstreamReply) => { status?: number; body: string | Buffer } | undefined;
+  } = {},
+): Promise<{ url: string; calls: ProxiedCall[]; close(): Promise<void> }> {
+  const { createServer, request } = await import('node:http');
+  const { classifyAwsRequest } = await import('../../src/emulator/aws-server.js');
+  const calls: ProxiedCall[] = [];
+  const to = new URL(target);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const url = new URL(req.url ?? '/', 'http://proxy');
+      const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+      const kind = classifyAwsRequest(req.method ?? 'GET', rawPath, url.search.replace(/^\?/, ''), req.headers, body.toString('utf8'));
+      const auth = String(req.headers.authorization ?? '');
+      const headerKey = /Credential=([A-Z0-9]+)\//.exec(auth)?.[1];
+      const presignedKey = url.searchParams.get('X-Amz-Credential')?.split('/')[0];
+      const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
+      const call: ProxiedCall = {
+        service: kind?.service ?? 'unknown',
+        operation: kind?.operation ?? 'Unknown',
+        method: req.method ?? 'GET',
+        path: rawPath,
+        query: url.searchParams,
+        body: body.toString('utf8'),
+        accessKeyId: headerKey ?? presignedKey ?? '',
+        signing: headerKey ? 'header' : presignedKey ? 'presigned' : 'none',
+        invocationId: req.headers['amz-sdk-invocation-id'] as string | undefined,
+        attempt,
+        userAgent: String(req.headers['user-agent'] ?? ''),
+        byPlugin: String(req.headers['user-agent'] ?? '').includes(`app/${PLUGIN_APP_ID}`),
+        status: 0,
+      };
+      calls.push(call);
+      const upstream = request(
+        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+        (up) => {
+          const parts: Buffer[] = [];
+          up.on('data', (c: Buffer) => parts.push(c));
+          up.on('end', () => {
+            const reply: UpstreamReply = { status: up.statusCode ?? 502, headers: up.headers, body: Buffer.concat(parts) };
+            const replaced = opts.rewrite?.(call, reply);
+            const status = replaced?.status ?? reply.status;
+            const out = replaced ? Buffer.from(replaced.body) : reply.body;
+            call.status = status;
+            res.writeHead(status, { ...reply.headers, 'content-length': String(out.length) });
+            res.end(out);
+          });
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      res.on('close', () => upstream.destroy());
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

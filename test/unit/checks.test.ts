@@ -22,6 +22,8 @@ function run(check: Check, facts: Facts, extra: Partial<RunOptions> = {}) {
     signal: new AbortController().signal,
     remainingMs: () => 10_000,
     progress: () => {},
+    once: (_key, work) => work(),
+    finished: async () => {},
   };
   return check.run(ctx);
 }

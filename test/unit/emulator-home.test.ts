@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsServer, type AwsServer } from '../../src/emulator/aws-server.js';
-import { describeFailure, discoverApiVersion, getToken, parseGetTokenArgs, UsageError } from '../../src/emulator/get-token-cli.js';
+import { describeFailure, discoverApiVersion, getToken, parseGetTokenArgs, ProfileNotFound, UsageError } from '../../src/emulator/get-token-cli.js';
 import { BUILTIN_GET_TOKEN, isolatedEnv, materializeHome } from '../../src/emulator/home.js';
 import { loadScenario } from '../../src/emulator/scenarios.js';
 import { EmulatorState } from '../../src/emulator/state.js';
@@ -108,6 +108,7 @@ describe('builtin get-token', () => {
     const noCreds = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     expect(describeFailure(noCreds)).toBe('Unable to locate credentials. You can configure credentials by running "aws configure".');
     expect(describeFailure(new Error('Region is missing'))).toMatch(/^You must specify a region/);
+    expect(describeFailure(new ProfileNotFound('prod-admin'))).toBe('The config profile (prod-admin) could not be found');
     const denied = Object.assign(new Error('User: u is not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
     expect(describeFailure(denied)).toBe('An error occurred (AccessDenied) when calling the AssumeRole operation: User: u is not authorized');
   });

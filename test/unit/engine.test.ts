@@ -57,17 +57,33 @@ describe('runChecks', () => {
 
   it('bounds a check by its timeout and aborts its signal; a timeout is not a bug', async () => {
     let aborted = false;
-    const hang = check('hang', { timeoutMs: 50, run: (ctx) => new Promise(() => ctx.signal.addEventListener('abort', () => (aborted = true))) });
+    const hang = check('hang', { timeoutMs: 600, run: (ctx) => new Promise(() => ctx.signal.addEventListener('abort', () => (aborted = true))) });
     const r = await run([hang, check('after', { dependsOn: ['hang'] })]);
-    expect(r.checks[0]).toMatchObject({ status: 'error', reason: 'timed out after 0.1 s' });
+    expect(r.checks[0]).toMatchObject({ status: 'error', reason: 'timed out after 0.6 s' });
     expect(r.checks[1]!.status).toBe('skip');
     expect(aborted).toBe(true);
     expect(r.internalErrors).toEqual([]);
   });
 
   it('bounds every check by the run-wide --timeout', async () => {
-    const r = await run([check('hang', { run: () => new Promise(() => {}) })], 30);
+    const r = await run([check('hang', { run: () => new Promise(() => {}) })], 700);
     expect(r.checks[0]!.status).toBe('error');
+  });
+
+  it('skips a check that would start with no time left, and says so', async () => {
+    const r = await run([check('slow', { run: async () => (await sleep(300), { findings: [] }) }), check('late', { dependsOn: ['slow'] })], 700);
+    expect(r.checks[1]).toMatchObject({ status: 'skip', reason: 'no time left within --timeout' });
+  });
+
+  it('gives calls the remaining time less a margin to report, and lets a check wait for another mid-run', async () => {
+    let remaining = 0;
+    const order: string[] = [];
+    await run([
+      check('a', { run: async () => (await sleep(50), order.push('a'), { findings: [] }) }),
+      check('b', { run: async (ctx) => ((remaining = ctx.remainingMs()), order.push('b:start'), await ctx.finished('a'), order.push('b:after-a'), { findings: [] }) }),
+    ], 5_000);
+    expect(remaining).toBeLessThanOrEqual(4_500);
+    expect(order).toEqual(['b:start', 'a', 'b:after-a']);
   });
 
   it('refuses a rule the check did not declare, as ESLint refuses an undeclared fix', async () => {

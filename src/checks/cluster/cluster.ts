@@ -23,7 +23,8 @@ export const clusterCheck: Check = {
     const findings: Finding[] = [];
     const accountId = facts.sdkIdentity?.accountId ?? target.accountId;
 
-    let described = name ? await once(`describe:${facts.awsKey}:${name}`, () => describeCluster(eks, name, signal)) : undefined;
+    const describe = (n: string) => once(`describe:${facts.awsKey}:${n}`, () => describeCluster(eks, n, signal));
+    let described = name ? await describe(name) : undefined;
     let cluster = described?.ok ? described.cluster : undefined;
     if (described && !described.ok && described.problem === 'denied') {
       return { findings: [{ rule: 'cluster/describe-denied', evidence: { cluster: name, principal: facts.sdkIdentity?.arn, message: described.message } }], halt: 'eks:DescribeCluster denied' };
@@ -32,7 +33,7 @@ export const clusterCheck: Check = {
 
     // Not found by name, or found but at another endpoint: which cluster does the server belong to?
     if (!cluster || (cluster.endpoint && !endpointMatches(server, cluster.endpoint))) {
-      const byEndpoint = await once(`find:${facts.awsKey}:${server}`, () => findClusterByEndpoint(eks, server, signal));
+      const byEndpoint = await once(`find:${facts.awsKey}:${server}`, () => findClusterByEndpoint(eks, server, signal, describe));
       const owner = byEndpoint.ok ? byEndpoint.cluster : undefined;
       if (owner && owner.name !== name) {
         findings.push({ rule: 'kubeconfig/cluster-name-mismatch', evidence: { tokenCluster: name, endpointCluster: owner.name, server } });

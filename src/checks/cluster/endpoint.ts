@@ -8,15 +8,16 @@ export const endpointCheck: Check = {
   id: 'endpoint',
   title: 'API endpoint',
   dependsOn: ['kubeconfig'],
-  after: ['cluster'],
   emits: ['cluster/endpoint-unreachable', 'cluster/tls-error'],
-  async run({ facts, signal, remainingMs, once }) {
+  async run({ facts, signal, remainingMs, once, finished }) {
     const { probeEndpoint } = await import('../../facts/kube-probe.js');
     const kc = facts.kubeconfig!;
     const server = kc.cluster.server!;
     const insecure = kc.cluster.insecureSkipTlsVerify;
     const r = await once(`probe:${server}:${insecure}:${digest(kc.caPem ?? '')}`, () => probeEndpoint(server, { caPem: kc.caPem, insecure, timeoutMs: Math.min(PROBE_TIMEOUT_MS, remainingMs()), signal }));
     if (r.ok) return { findings: [] };
+    // Only a failure needs the cluster's endpoint settings as evidence: the probe did not wait for them.
+    await finished('cluster');
     const access = facts.cluster && {
       endpointPublicAccess: facts.cluster.endpointPublicAccess,
       endpointPrivateAccess: facts.cluster.endpointPrivateAccess,

@@ -46,10 +46,12 @@ export const tokenCheck: Check = {
     facts.token = token;
 
     const decoded = decodeEksToken(token);
-    if (!decoded.ok) return { findings: [], halt: `not an EKS token: ${decoded.error}` };
-    if (decoded.expiresAt.getTime() <= Date.now()) {
-      return { findings: [{ rule: 'identity/token-expired', evidence: { signedAt: decoded.date.toISOString(), expiresAt: decoded.expiresAt.toISOString() } }], halt: 'the token has expired' };
+    // A well-formed token whose 15 minutes have passed comes back with its fields (pkg/token: X-Amz-Date expiry).
+    const expired = !decoded.ok ? decoded.decoded : decoded.expiresAt.getTime() <= Date.now() ? decoded : undefined;
+    if (expired) {
+      return { findings: [{ rule: 'identity/token-expired', evidence: { signedAt: expired.date.toISOString(), expiresAt: expired.expiresAt.toISOString() } }], halt: 'the token has expired' };
     }
+    if (!decoded.ok) return { findings: [], halt: `not an EKS token: ${decoded.error}` };
     const clusterName = kc.plugin?.clusterName ?? target.cluster;
     if (!clusterName) return { findings: [] };
     const stsEndpoint = replayEndpointFromEnv(exec ? pluginEnvironment(options.env, exec) : options.env);

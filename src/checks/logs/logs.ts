@@ -7,12 +7,12 @@ import type { Check, Finding } from '../../engine/types.js';
 export const logsCheck: Check = {
   id: 'logs',
   title: 'authenticator logs',
-  dependsOn: ['cluster', 'identity'],
+  // The log group does not depend on who you are: look it up as soon as the cluster is known.
+  dependsOn: ['cluster'],
   emits: ['cluster/authenticator-logging-disabled', 'logs/not-enabled', 'logs/query-denied', 'logs/access-denied', 'logs/access-granted', 'logs/no-events'],
   async run({ facts, options, signal, remainingMs, progress, once, finished }) {
     if (options.noLogs) return { findings: [], skip: '--no-logs' };
     const cluster = facts.cluster!;
-    const principal = facts.identity!;
     const findings: Finding[] = [];
     if (!cluster.enabledLogTypes.includes('authenticator')) {
       findings.push({ rule: 'cluster/authenticator-logging-disabled', evidence: { enabledTypes: cluster.enabledLogTypes } });
@@ -22,7 +22,7 @@ export const logsCheck: Check = {
     const where = `${facts.awsKey}:${cluster.name}`;
     const window = () => {
       const now = Date.now();
-      return { cluster: cluster.name, sinceMs: now - options.since, nowMs: now, signal, deadlineMs: now + Math.max(0, remainingMs() - 500) };
+      return { cluster: cluster.name, sinceMs: now - options.since, nowMs: now, signal, deadlineMs: now + remainingMs() };
     };
     // Who gets in as admin does not depend on kubectl's request: ask while waiting for it.
     const adminGrants = once(`log-admins:${where}`, () => findAdminGrants(logs, window()));
@@ -33,8 +33,11 @@ export const logsCheck: Check = {
       if (findings.length === 0) findings.push({ rule: 'logs/not-enabled', evidence: { groupExists: status.groupExists } });
       return { findings };
     }
-    // Only the principal's own events wait for kubectl's request, so that its authenticator line is evidence too.
-    await finished('kube-auth');
+    // Only the principal's own events wait: for the identity, and for kubectl's request, so that its
+    // authenticator line is evidence too.
+    await Promise.all([finished('identity'), finished('kube-auth')]);
+    const principal = facts.identity;
+    if (!principal) return { findings, skip: 'no identity to look for' };
     const found = await once(`log-events:${where}:${principal.principalArn}`, () =>
       findAuthenticatorEvents(logs, { ...window(), principal: { arn: principal.arn, canonicalArn: principal.principalArn }, onProgress: progress }),
     );

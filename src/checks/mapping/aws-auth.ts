@@ -1,5 +1,6 @@
 import type { Facts } from '../../engine/facts.js';
 import type { Check, Finding } from '../../engine/types.js';
+import { parseArn } from '../../facts/arn.js';
 import type { AwsAuthConfig } from '../../facts/aws-auth.js';
 
 const LINT_RULES = [
@@ -63,7 +64,8 @@ export const awsAuthCheck: Check = {
       if (!entryWins) findings.push({ rule: 'aws-auth/ignored-in-api-mode', evidence: { principalArn: principal.principalArn, section: mapped.via, line: mapped.entry?.line } });
     } else if (!entryWins && mapped.via === 'mapAccounts') {
       findings.push({ rule: 'aws-auth/account-only-mapping', evidence: { principalArn: principal.principalArn, username: mapped.username, accountId: principal.accountId } });
-    } else if (!entryWins) {
+    } else if (!entryWins && !mapped.error) {
+      // With mapped.error the authenticator found the entry but denies (e.g. a template it cannot render).
       findings.push({ rule: 'aws-auth/granted', evidence: { principalArn: principal.principalArn, section: mapped.via, line: mapped.entry?.line, username: mapped.username, groups: mapped.groups, via: mapped.via, notes: mapped.notes } });
     }
     return { findings };
@@ -110,10 +112,13 @@ async function readThroughApi(facts: Facts, signal: AbortSignal, remainingMs: nu
   return { kind: 'unreadable', status: answer.status, reason: answer.reason ?? answer.message, as };
 }
 
-/** A lint finding matters to this run when it breaks a whole section or names the principal's own entry. */
+/**
+ * A lint finding matters to this run when it breaks a whole section, names an ARN that cannot even be
+ * read (it might have been meant for the principal), or names the principal's own entry.
+ */
 function concernsPrincipal(f: Finding, principalArn: string): boolean {
   const arns = [f.evidence.arn, f.evidence.suggestedArn].filter((a): a is string => typeof a === 'string');
-  if (arns.length === 0) return true;
+  if (arns.length === 0 || arns.some((a) => !parseArn(a))) return true;
   const name = (arn: string) => arn.split(':').pop()!.split('/').slice(1).pop()?.toLowerCase();
   const account = (arn: string) => arn.split(':')[4];
   return arns.some((a) => a.toLowerCase() === principalArn.toLowerCase() || (account(a) === account(principalArn) && name(a) === name(principalArn)));

@@ -83,9 +83,10 @@ export class ClusterObjects {
     });
     const gitVersion = eksGitVersion(scenario.cluster.version ?? '1.31');
 
+    const teamNamespaces = teamNamespacesOf(scenario);
     this.byResource.set(
       'namespaces',
-      ['default', 'kube-node-lease', 'kube-public', 'kube-system'].map((n) => ({
+      ['default', 'kube-node-lease', 'kube-public', 'kube-system', ...teamNamespaces].map((n) => ({
         metadata: meta(n, undefined, 30, { labels: { 'kubernetes.io/metadata.name': n } }),
         spec: { finalizers: ['kubernetes'] },
         status: { phase: 'Active' },
@@ -110,9 +111,12 @@ export class ClusterObjects {
       pod('coredns-787cb67946-7xwqp', 'kube-system', nodeNames[0]!, 'coredns', '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/coredns:v1.11.3-eksbuild.1'),
       pod('coredns-787cb67946-l4s7d', 'kube-system', nodeNames[1]!, 'coredns', '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/coredns:v1.11.3-eksbuild.1'),
       pod('aws-node-5kx2m', 'kube-system', nodeNames[0]!, 'aws-node', '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.18.5-eksbuild.1'),
+      ...teamNamespaces.map((n) => pod(`web-7c9d8f6b5-${uidOf(n).slice(0, 5)}`, n, nodeNames[1]!, 'web', 'public.ecr.aws/nginx/nginx:1.27')),
     ]);
     const configMaps: KubeObject[] = [
       { metadata: meta('kube-root-ca.crt', 'default', 30), data: { 'ca.crt': '(cluster CA)' } },
+      // kube-controller-manager's root-ca-cert-publisher puts this ConfigMap in every namespace.
+      ...teamNamespaces.map((n) => ({ metadata: meta('kube-root-ca.crt', n, 30), data: { 'ca.crt': '(cluster CA)' } })),
       { metadata: meta('coredns', 'kube-system', 30), data: { Corefile: '.:53 {\n    errors\n    health\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n    cache 30\n}\n' } },
     ];
     if (scenario.awsAuth) {
@@ -157,4 +161,14 @@ export class ClusterObjects {
 function uidOf(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Namespaces a scenario names beyond the built-in ones (its context's namespace, access-policy scopes): each runs one workload. */
+function teamNamespacesOf(scenario: Scenario): string[] {
+  const builtin = new Set(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+  const named = [
+    scenario.kubeconfig.namespace,
+    ...(scenario.accessEntries ?? []).flatMap((e) => (e.policies ?? []).flatMap((p) => p.accessScope.namespaces ?? [])),
+  ];
+  return [...new Set(named.filter((n): n is string => typeof n === 'string' && n !== '' && !builtin.has(n)))].sort();
 }

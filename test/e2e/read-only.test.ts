@@ -1,0 +1,161 @@
+/**
+ * SPEC §1/§7 "read-only": every scenario, the real `auth` (the built CLI) against an emulator that
+ * records each request. Nothing mutates; the only Kubernetes writes are the three non-persisting
+ * self reviews; and SPEC §6 "each AWS call at most once": no AWS operation is invoked twice with the
+ * same parameters and credentials in one run (SDK retries of one invocation are not second calls).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { listScenarios } from '../../src/emulator/index.js';
+import type { RecordedRequest } from '../../src/emulator/state.js';
+import { runEksdoctor, startRecordingProxy, startScenario, STACK_FRAME, type ProxiedCall } from '../helpers/emulator.js';
+
+/** The reads eksdoctor may make, plus the Logs Insights query (SPEC §1) and STS, which changes nothing. */
+const ALLOWED_AWS = new Set([
+  'eks ListClusters',
+  'eks DescribeCluster',
+  'eks ListAccessEntries',
+  'eks DescribeAccessEntry',
+  'eks ListAssociatedAccessPolicies',
+  'eks ListAccessPolicies',
+  'sts GetCallerIdentity',
+  'sts AssumeRole',
+  'logs DescribeLogGroups',
+  'logs DescribeLogStreams',
+  'logs StartQuery',
+  'logs GetQueryResults',
+  'logs StopQuery',
+  'logs FilterLogEvents',
+  'logs GetLogEvents',
+]);
+/** SPEC §1: the only Kubernetes writes allowed, none of which persists. */
+const REVIEWS = new Set(['create selfsubjectreviews', 'create selfsubjectaccessreviews', 'create selfsubjectrulesreviews']);
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** What makes two AWS calls "the same call": operation, credentials, how signed, and every parameter. */
+function callKey(c: ProxiedCall): string {
+  const query = [...c.query.entries()].filter(([k]) => !/^X-Amz-(Signature|Date|Expires|SignedHeaders|Algorithm|Security-Token)$/i.test(k)).sort();
+  let body = c.body;
+  try {
+    body = JSON.stringify(sortKeys(JSON.parse(c.body)));
+  } catch {
+    body = [...new URLSearchParams(c.body).entries()].sort().map(([k, v]) => `${k}=${v}`).join('&');
+  }
+  return `${c.service} ${c.operation} [${c.signing} ${c.accessKeyId}] ${c.method} ${c.path}?${new URLSearchParams(query)} ${body}`;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)]));
+  return v;
+}
+
+interface ScenarioRecord {
+  scenario: string;
+  exit: number | null;
+  ms: number;
+  requests: RecordedRequest[];
+  calls: ProxiedCall[];
+  /** How many times eksdoctor ran the exec plugin. */
+  pluginRuns: number;
+}
+
+const records: ScenarioRecord[] = [];
+
+afterAll(() => {
+  const all = records.flatMap((r) => r.requests);
+  const byOp = new Map<string, number>();
+  for (const q of all) byOp.set(`${q.service} ${q.operation}`, (byOp.get(`${q.service} ${q.operation}`) ?? 0) + 1);
+  const retries = records.flatMap((r) => r.calls).filter((c) => c.attempt > 1).length;
+  const pluginCalls = records.flatMap((r) => r.calls).filter((c) => c.byPlugin).length;
+  const pluginRuns = records.map((r) => r.pluginRuns);
+  const stsIdentity = records.map((r) => r.calls.filter((c) => c.operation === 'GetCallerIdentity' && !c.byPlugin && c.attempt === 1));
+  console.log(
+    `read-only: ${records.length} scenarios, ${all.length} requests recorded (${all.filter((q) => q.service !== 'kube').length} AWS, ` +
+      `${all.filter((q) => q.service === 'kube').length} Kubernetes), ${all.filter((q) => q.mutating).length} mutating, ` +
+      `${all.filter((q) => q.service === 'kube' && !READ_METHODS.has(q.method)).length} Kubernetes writes (all self reviews), ${retries} SDK retries, ${pluginCalls} AWS calls by the exec plugin; ` +
+      `exec plugin runs per scenario: max ${Math.max(...pluginRuns)}, total ${pluginRuns.reduce((a, b) => a + b, 0)}; ` +
+      `GetCallerIdentity per run: max ${Math.max(...stsIdentity.map((x) => x.length))} ` +
+      `(${stsIdentity.filter((x) => x.length === 2).length} runs with 2: one SDK-signed call for the shell's credentials and one presigned replay of kubectl's token)`,
+  );
+  console.log(`read-only: calls per service/operation: ${[...byOp].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}=${n}`).join(', ')}`);
+});
+
+const SCENARIOS = listScenarios().map((s) => s.name);
+
+/** At most 4 CLI processes at once, whatever vitest's own concurrency. */
+function limiter(n: number) {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+const limit = limiter(4);
+
+async function record(name: string): Promise<ScenarioRecord> {
+  const run = await startScenario(name, { captureTokens: true });
+  const proxy = await startRecordingProxy(run.awsUrl);
+  try {
+    const r = await limit(() => runEksdoctor(['auth', ...run.runArgs, '--output', 'json'], { ...run.env, AWS_ENDPOINT_URL: proxy.url }));
+    expect(r.code, `${name}: exit code (stderr: ${r.stderr.slice(0, 300)})`).not.toBe(3);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    const rec = { scenario: name, exit: r.code, ms: r.ms, requests: [...run.state.requests], calls: [...proxy.calls], pluginRuns: run.capturedRuns() };
+    records.push(rec);
+    return rec;
+  } finally {
+    await proxy.close();
+    await run.close();
+  }
+}
+
+/**
+ * Known bugs (kept failing on purpose until src is fixed; then drop the entry). None at present: stale-endpoint
+ * used to describe the cluster twice (by name, then again in findClusterByEndpoint); it now shares the first answer.
+ */
+const KNOWN_BUGS: Record<string, string> = {};
+
+async function assertReadOnly(name: string): Promise<void> {
+    const { requests, calls } = await record(name);
+    expect(requests.length, 'the emulator recorded the run').toBeGreaterThan(0);
+
+    // 1. Nothing the emulator classifies as mutating.
+    expect(requests.filter((q) => q.mutating)).toEqual([]);
+    // 2. Every Kubernetes write is one of the three self reviews.
+    const kubeWrites = requests.filter((q) => q.service === 'kube' && !READ_METHODS.has(q.method));
+    expect(kubeWrites.filter((q) => !REVIEWS.has(q.operation) || q.method !== 'POST').map((q) => `${q.method} ${q.path}`)).toEqual([]);
+    // 3. Every AWS operation is a known read (or the Logs Insights query / STS).
+    expect(requests.filter((q) => q.service !== 'kube' && !ALLOWED_AWS.has(`${q.service} ${q.operation}`)).map((q) => `${q.service} ${q.operation}`)).toEqual([]);
+
+    // 4. Every AWS request went through the recording proxy (so the duplicate check below sees them all).
+    expect(calls.length).toBe(requests.filter((q) => q.service !== 'kube').length);
+
+    // 5. SPEC §6: one invocation per (operation, credentials, parameters) by eksdoctor itself. Retries
+    // share the SDK's invocation ID; GetQueryResults is polled with the same query ID until the query
+    // completes; the exec plugin's own calls (its AssumeRole for --role-arn) are the plugin's, made once
+    // per plugin run, and kubectl would make them too.
+    const invocations = new Map<string, Set<string>>();
+    calls.forEach((c, i) => {
+      if (c.operation === 'GetQueryResults' || c.byPlugin) return;
+      const key = callKey(c);
+      const set = invocations.get(key) ?? new Set<string>();
+      set.add(c.invocationId ?? `no-invocation-id-${i}`);
+      invocations.set(key, set);
+    });
+    const repeated = [...invocations].filter(([, ids]) => ids.size > 1).map(([key, ids]) => `${ids.size}× ${key.slice(0, 200)}`);
+    expect(repeated).toEqual([]);
+}
+
+describe('auth is read-only and makes each AWS call at most once (SPEC §1, §6, §7)', () => {
+  it.concurrent.each(SCENARIOS.filter((n) => !KNOWN_BUGS[n]))('%s', (name) => assertReadOnly(name), 90_000);
+  for (const name of SCENARIOS.filter((n) => KNOWN_BUGS[n])) {
+    // BUG (see KNOWN_BUGS): fails until src is fixed.
+    it.concurrent.fails(`${name} (known bug: ${KNOWN_BUGS[name]})`, () => assertReadOnly(name), 90_000);
+  }
+});
