@@ -15,7 +15,7 @@ import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import forge from 'node-forge';
 import { createServingCertificates } from '../../src/emulator/kube/tls.js';
-import { runEksdoctor, startRecordingProxy, startScenario, STACK_FRAME, type JsonReport, type ProxiedCall, type ScenarioRun, type UpstreamReply } from '../helpers/emulator.js';
+import { runEksdoctor, startRecordingProxy, startScenario, STACK_FRAME, withScenario, type JsonReport, type ProxiedCall, type ScenarioRun, type UpstreamReply } from '../helpers/emulator.js';
 
 const TIMEOUT_S = 10;
 /** SPEC §7: the whole run is bounded by --timeout; 2 s for process start, rendering and exit. */
@@ -162,8 +162,7 @@ function expectAwsSideRan(o: Outcome) {
 describe('fault injection: the right finding, within --timeout + 2 s, the other checks still run (SPEC §7)', () => {
   /** The endpoint probe allows itself 10 s (src/checks/cluster/endpoint.ts PROBE_TIMEOUT_MS). */
   const kubeHang = async (timeoutS: number) => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       run.state.addFault({ service: 'kube', kind: 'hang' });
       const o = await diagnose('kube API hang', run, { timeoutS });
       expect(o.ms).toBeLessThan(boundMs(timeoutS));
@@ -173,9 +172,7 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
       expect(o.status('token')).toBe('pass');
       expect(o.status('endpoint')).toBe('fail');
       expect(o.code).toBe(1);
-    } finally {
-      await run.close();
-    }
+    });
   };
   it.concurrent('Kubernetes API accepts and never answers → cluster/endpoint-unreachable (--timeout 20s)', () => kubeHang(20), 60_000);
   // Was a bug: with --timeout ≤ 10 s the probe's own timeout tied with the run's deadline and the engine
@@ -183,8 +180,7 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
   it.concurrent('Kubernetes API accepts and never answers → cluster/endpoint-unreachable (--timeout 10s)', () => kubeHang(10), 60_000);
 
   it.concurrent('connection refused (API endpoint on a closed loopback port) → cluster/endpoint-unreachable', async () => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       const url = `https://127.0.0.1:${await closedPort()}`;
       editKubeconfig(run, (kc) => (kc.clusters[0]!.cluster.server = url));
       const o = await diagnose('connection refused', run, { rewrite: moveEndpoint(run, { url }) });
@@ -195,14 +191,11 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
       expect(o.ms).toBeLessThan(BOUND_MS);
       expectAwsSideRan(o);
       expect(o.code).toBe(1);
-    } finally {
-      await run.close();
-    }
+    });
   }, 60_000);
 
   it.concurrent('DNS failure (https://nonexistent.invalid) → cluster/endpoint-unreachable at stage dns', async () => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       const url = 'https://nonexistent.invalid';
       editKubeconfig(run, (kc) => (kc.clusters[0]!.cluster.server = url));
       const o = await diagnose('DNS failure', run, { rewrite: moveEndpoint(run, { url }) });
@@ -212,14 +205,11 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
       expect(o.ms).toBeLessThan(BOUND_MS);
       expectAwsSideRan(o);
       expect(o.code).toBe(1);
-    } finally {
-      await run.close();
-    }
+    });
   }, 60_000);
 
   it.concurrent('API server certificate from another CA than the one kubeconfig and EKS agree on → cluster/tls-error', async () => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       const otherCa = freshCaPem();
       editKubeconfig(run, (kc) => (kc.clusters[0]!.cluster['certificate-authority-data'] = Buffer.from(otherCa).toString('base64')));
       const o = await diagnose('TLS: certificate from another CA', run, { rewrite: moveEndpoint(run, { caPem: otherCa }) });
@@ -229,14 +219,11 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
       expect(o.ms).toBeLessThan(BOUND_MS);
       expectAwsSideRan(o);
       expect(o.code).toBe(1);
-    } finally {
-      await run.close();
-    }
+    });
   }, 60_000);
 
   it.concurrent('EKS answers 5xx on every DescribeCluster → the cluster check errors; identity and endpoint checks still run', async () => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       run.state.addFault({ service: 'eks', operation: 'DescribeCluster', kind: '5xx' });
       const o = await diagnose('EKS DescribeCluster 5xx (persistent)', run);
       expect(['error', 'fail']).toContain(o.status('cluster'));
@@ -250,14 +237,11 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
       // The SDK retried (standard mode: 3 attempts) before giving up.
       expect(run.state.requests.filter((q) => q.operation === 'DescribeCluster').length).toBeGreaterThanOrEqual(3);
       expect(o.ms).toBeLessThan(BOUND_MS);
-    } finally {
-      await run.close();
-    }
+    });
   }, 60_000);
 
   it.concurrent('throttled twice then success (DescribeCluster, ListAccessEntries) and one STS 503 → no finding, the SDK retried', async () => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       run.state.addFault({ service: 'eks', operation: 'DescribeCluster', kind: 'throttle', count: 2 });
       run.state.addFault({ service: 'eks', operation: 'ListAccessEntries', kind: 'throttle', count: 2 });
       run.state.addFault({ service: 'sts', operation: 'GetCallerIdentity', kind: '5xx', count: 1 });
@@ -268,14 +252,11 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
       expect(run.state.requests.filter((q) => q.operation === 'DescribeCluster').map((q) => q.status)).toEqual([429, 429, 200]);
       expect(o.code).toBe(0);
       expect(o.ms).toBeLessThan(BOUND_MS);
-    } finally {
-      await run.close();
-    }
+    });
   }, 60_000);
 
   it.concurrent('truncated JSON from EKS DescribeCluster → a clear cluster check error, not a crash', async () => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       const o = await diagnose('EKS DescribeCluster truncated body', run, {
         rewrite: (call, reply) => (call.operation === 'DescribeCluster' ? { body: reply.body.subarray(0, Math.floor(reply.body.length / 2)) } : undefined),
       });
@@ -283,14 +264,11 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
       expect(o.reason('cluster')).toMatch(/\S/);
       expect({ 'aws-identity': o.status('aws-identity'), token: o.status('token'), endpoint: o.status('endpoint') }).toEqual({ 'aws-identity': 'pass', token: 'pass', endpoint: 'pass' });
       expect(o.ms).toBeLessThan(BOUND_MS);
-    } finally {
-      await run.close();
-    }
+    });
   }, 60_000);
 
   it.concurrent('non-JSON body (HTML) from EKS ListAccessEntries → a clear access-entries error, not a crash', async () => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       const o = await diagnose('EKS ListAccessEntries HTML body', run, {
         rewrite: (call) => (call.operation === 'ListAccessEntries' ? { body: '<html><body>502 Bad Gateway</body></html>' } : undefined),
       });
@@ -303,9 +281,7 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
         'kube-auth': 'pass',
       });
       expect(o.ms).toBeLessThan(BOUND_MS);
-    } finally {
-      await run.close();
-    }
+    });
   }, 60_000);
 
   // Was a bug: a 200 whose body is not a SelfSubjectReview fell through to a pass; now the check halts
@@ -349,8 +325,7 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
 
   /** The token check gives the plugin 20 s (src/checks/identity/token.ts EXEC_TIMEOUT_MS). */
   const execHang = async (timeoutS: number, holdStdout: boolean) => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       const dir = mkdtempSync(join(run.home, 'sleep-'));
       const pids = join(dir, 'pids');
       pidFiles.push(pids);
@@ -371,9 +346,7 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
       // --timeout, they are skipped (no time left, or no identity to look for), and say so.
       if (o.status('logs') !== 'pass') expect(o.reason('logs')).toMatch(/no time left within --timeout|no identity to look for/);
       expect(o.code).toBe(1);
-    } finally {
-      await run.close();
-    }
+    });
   };
   it.concurrent('exec plugin that hangs → identity/token-generation-failed (timeout) within the bound (--timeout 30s)', () => execHang(30, false), 90_000);
   it.concurrent('exec plugin whose child holds stdout open → identity/token-generation-failed (timeout) (--timeout 30s)', () => execHang(30, true), 90_000);
@@ -381,8 +354,7 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
   it.concurrent('exec plugin that hangs → identity/token-generation-failed (timeout) (--timeout 10s)', () => execHang(10, false), 60_000);
 
   it.concurrent('exec plugin that prints garbage → identity/token-generation-failed (bad-output)', async () => {
-    const run = await startScenario('healthy-api');
-    try {
+    await withScenario('healthy-api', async (run) => {
       const plugin = execPlugin(run, `echo 'Welcome! here is your token: <none>'\nexit 0`);
       editKubeconfig(run, (kc) => (kc.users[0]!.user.exec.command = plugin));
       const o = await diagnose('exec plugin prints garbage', run);
@@ -396,8 +368,6 @@ describe('fault injection: the right finding, within --timeout + 2 s, the other 
         endpoint: 'pass',
       });
       expect(o.code).toBe(1);
-    } finally {
-      await run.close();
-    }
+    });
   }, 60_000);
 });

@@ -280,3 +280,13 @@ export async function startRecordingProxy(
       }),
   };
 }
+
+/** Runs `body` against a started scenario and always closes it. */
+export async function withScenario<T>(name: string, body: (run: ScenarioRun) => Promise<T>, opts: StartOptions = {}): Promise<T> {
+  const run = await startScenario(name, opts);
+  try {
+    return await body(run);
+  } finally {
+    await run.close();
+  }
+}
