@@ -11,6 +11,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listScenarios, loadScenario } from '../../src/emulator/scenarios.js';
 import type { Scenario } from '../../src/emulator/scenario.js';
+import { XMLParser } from 'fast-xml-parser';
+import { renderGithub } from '../../src/report/render/github.js';
+import { renderJunit } from '../../src/report/render/junit.js';
+import { renderMarkdown } from '../../src/report/render/markdown.js';
+import { renderText } from '../../src/report/render/text.js';
+import type { Report } from '../../src/report/model.js';
 import { RULES } from '../../src/rules/index.js';
 import { BIN } from '../helpers/cli.js';
 
@@ -177,3 +183,49 @@ function scenarioExpects(name: string, rule: string): boolean {
   const s = scenarios.find((x) => x.name === name);
   return s !== undefined && [...s.expect.rootCauses, ...(s.expect.findings ?? [])].includes(rule);
 }
+
+/**
+ * Issue "Outputs for CI and runbooks": every format for every scenario. The renderers are pure functions
+ * of the report, so each scenario's real report (above) is rendered in-process and checked structurally.
+ */
+describe('every output format for every scenario', () => {
+  const reports = () => [...runs.entries()].filter(([, r]) => r.report).map(([name, r]) => [name, r.report as unknown as Report] as const);
+  const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
+  const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+  it('text: the verdict first, every root cause flagged', () => {
+    for (const [name, report] of reports()) {
+      const text = renderText(report, { color: false });
+      expect(text.split('\n')[0], name).toMatch(/^(PASS|WARN|FAIL) {2}/);
+      for (const f of report.findings.filter((x) => x.rootCause)) expect(text, name).toContain(`${f.title} ROOT CAUSE`);
+    }
+  });
+
+  it('junit: one well-formed suite, a testcase per check, a failure per check with an error finding', () => {
+    for (const [name, report] of reports()) {
+      const doc = xml.parse(renderJunit(report, { command: 'auth' }));
+      const suite = asList(doc.testsuites.testsuite)[0];
+      const cases = asList(suite.testcase as { failure?: unknown }[]);
+      expect(cases.length, name).toBe(report.checks.length);
+      const failing = new Set(report.findings.filter((f) => f.severity === 'error').map((f) => f.check));
+      expect(cases.filter((c) => c.failure).length, name).toBe(failing.size);
+    }
+  });
+
+  it('github: only workflow commands, an ::error per error finding', () => {
+    for (const [name, report] of reports()) {
+      const lines = renderGithub(report).trimEnd().split('\n').filter((l) => l.startsWith('::'));
+      expect(lines.length, name).toBeGreaterThan(0);
+      for (const l of lines) expect(l, name).toMatch(/^::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)?::/);
+      expect(lines.filter((l) => l.startsWith('::error')).length, name).toBe(report.findings.filter((f) => f.severity === 'error').length);
+    }
+  });
+
+  it('markdown: a heading with the verdict, and every error or warning rule named', () => {
+    for (const [name, report] of reports()) {
+      const md = renderMarkdown(report, { command: 'auth' });
+      expect(md, name).toMatch(/^## eksdoctor auth/);
+      for (const f of report.findings.filter((x) => x.severity !== 'info')) expect(md, name).toContain(f.rule);
+    }
+  });
+});
