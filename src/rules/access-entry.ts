@@ -1,4 +1,4 @@
-import { contextFlag, shq } from './commands.js';
+import { accessEntryCommands, contextFlag, shq } from './commands.js';
 import { DOCS } from './docs.js';
 import { str, type Evidence, type Rule, type Target } from './types.js';
 
@@ -6,10 +6,6 @@ const cluster = (t: Target) => `--cluster-name ${shq(t.cluster ?? '<cluster-name
 const principal = (e: Evidence) => shq(str(e, 'principalArn', '<principal-arn>'));
 const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? v.join(', ') : '(none)');
 
-export const createAccessEntryCommands = (e: Evidence, t: Target, policy = 'AmazonEKSClusterAdminPolicy'): string[] => [
-  `aws eks create-access-entry ${cluster(t)} --principal-arn ${principal(e)}`,
-  `aws eks associate-access-policy ${cluster(t)} --principal-arn ${principal(e)} --policy-arn arn:aws:eks::aws:cluster-access-policy/${policy} --access-scope type=cluster`,
-];
 
 export const accessEntryRules: Rule[] = [
   {
@@ -31,7 +27,7 @@ export const accessEntryRules: Rule[] = [
         .join(' '),
     fix: (e, t) => ({
       summary: `${Array.isArray(e.admins) && e.admins.length > 0 ? `Assume one of ${list(e.admins)}, or have one of them run` : 'Have a cluster administrator run'} (pick the narrowest policy that fits; ClusterAdmin shown):`,
-      commands: createAccessEntryCommands(e, t),
+      commands: accessEntryCommands(t, str(e, 'principalArn', '<principal-arn>')),
     }),
   },
   {

@@ -1,9 +1,8 @@
-import { isSsoRoleArn, parseArn } from '../facts/arn.js';
-import { contextFlag, shq, updateKubeconfigCommand } from './commands.js';
+import { parseArn } from '../facts/arn.js';
+import { accessEntryCommands, contextFlag, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
 import { str, type Evidence, type Fix, type Rule, type Target } from './types.js';
 
-const ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 const KUBECTL_EDIT = (t: Target) => `kubectl edit configmap aws-auth -n kube-system${contextFlag(t)}`;
 
 /** `mapRoles line 12` or `aws-auth.yaml:12 (mapRoles)`: where the evidence points. */
@@ -35,16 +34,6 @@ function eksctlMapping(t: Target, arn: string, username: string | undefined, gro
  * Access entry + cluster-admin policy. Identity Center roles need their full ARN with the
  * `aws-reserved/…` path in access entries (SPEC §9), which the canonical ARN lacks: look it up.
  */
-function accessEntryCommands(t: Target, principalArn: string): string[] {
-  const p = parseArn(principalArn);
-  const needsPath = isSsoRoleArn(principalArn) && p?.kind === 'role' && p.path === '/';
-  const arn = needsPath ? '"$ROLE_ARN"' : shq(principalArn);
-  return [
-    ...(needsPath ? [`ROLE_ARN=$(aws iam get-role --role-name ${shq(p!.name)} --query Role.Arn --output text)`] : []),
-    `aws eks create-access-entry --cluster-name ${cluster(t)} --principal-arn ${arn} --region ${region(t)}`,
-    `aws eks associate-access-policy --cluster-name ${cluster(t)} --principal-arn ${arn} --region ${region(t)} --policy-arn ${ADMIN_POLICY} --access-scope type=cluster`,
-  ];
-}
 
 /** A readable Kubernetes username for a principal: `<role>:{{SessionName}}` for roles, the user name for users. */
 function suggestedUsername(arn: string): string {

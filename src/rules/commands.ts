@@ -1,3 +1,4 @@
+import { isSsoRoleArn, parseArn } from '../facts/arn.js';
 import type { Evidence, Target } from './types.js';
 
 /** Shell-quotes a value only when it needs it, so pasted commands stay readable. */
@@ -23,4 +24,22 @@ export function updateKubeconfigCommand(t: Target, e: Evidence = {}): string {
 /** `--context X` for kubectl commands, when a context is known. */
 export function contextFlag(t: Target): string {
   return t.context ? ` --context ${shq(t.context)}` : '';
+}
+
+/**
+ * An access entry with an access policy for a principal, real names filled in. IAM Identity Center
+ * roles need their full ARN with the aws-reserved path in an access entry (EKS access-entries docs), which
+ * a canonical ARN lacks: then the ARN is looked up first.
+ */
+export function accessEntryCommands(t: Target, principalArn: string, policy = 'AmazonEKSClusterAdminPolicy'): string[] {
+  const p = parseArn(principalArn);
+  const needsPath = isSsoRoleArn(principalArn) && p?.kind === 'role' && p.path === '/';
+  const arn = needsPath ? '"$ROLE_ARN"' : shq(principalArn);
+  const partition = t.region?.startsWith('cn-') ? 'aws-cn' : t.region?.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const where = `--cluster-name ${shq(t.cluster ?? '<cluster-name>')} --region ${shq(t.region ?? '<region>')}`;
+  return [
+    ...(needsPath ? [`ROLE_ARN=$(aws iam get-role --role-name ${shq(p!.name)} --query Role.Arn --output text)`] : []),
+    `aws eks create-access-entry ${where} --principal-arn ${arn}`,
+    `aws eks associate-access-policy ${where} --principal-arn ${arn} --policy-arn arn:${partition}:eks::aws:cluster-access-policy/${policy} --access-scope type=cluster`,
+  ];
 }

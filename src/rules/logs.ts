@@ -11,7 +11,7 @@
  * - logs/query-denied: `actions` (string[]), `callerArn?`
  * - cluster/authenticator-logging-disabled: `enabledTypes?` (string[])
  */
-import { shq, updateKubeconfigCommand } from './commands.js';
+import { accessEntryCommands, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
 import { str, type Evidence, type Fix, type Rule, type Target } from './types.js';
 
@@ -66,16 +66,12 @@ function mapPrincipalFix(e: Evidence, t: Target): Fix {
       ],
     };
   }
-  const policy = `arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy`;
   return {
     summary:
       `Give ${principal} an access entry (full IAM ARN, path included), as a cluster admin. The policy below grants read-only ` +
       `access; choose AmazonEKSEditPolicy, AmazonEKSAdminPolicy or AmazonEKSClusterAdminPolicy if it needs more.` +
       (mode === '' ? ' If the cluster is in CONFIG_MAP mode, map it in the aws-auth ConfigMap instead.' : ''),
-    commands: [
-      `aws eks create-access-entry --region ${region} --cluster-name ${cluster} --principal-arn ${principal}`,
-      `aws eks associate-access-policy --region ${region} --cluster-name ${cluster} --principal-arn ${principal} --policy-arn ${policy} --access-scope type=cluster`,
-    ],
+    commands: accessEntryCommands(t, principal, 'AmazonEKSViewPolicy'),
   };
 }
 

@@ -271,8 +271,8 @@ describe('logsRules', () => {
     expect(r.message(e, t)).toBe('The authenticator denied arn:aws:iam::111122223333:role/dev at 2026-11-25T19:00:00Z: the principal is not mapped to any Kubernetes identity');
     expect(r.detail?.(e, t)).toBe('Authenticator error: "identity is not mapped".');
     expect(r.fix?.(e, t).commands).toEqual([
-      'aws eks create-access-entry --region us-west-2 --cluster-name prod --principal-arn arn:aws:iam::111122223333:role/team/dev',
-      'aws eks associate-access-policy --region us-west-2 --cluster-name prod --principal-arn arn:aws:iam::111122223333:role/team/dev --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster',
+      'aws eks create-access-entry --cluster-name prod --region us-west-2 --principal-arn arn:aws:iam::111122223333:role/team/dev',
+      'aws eks associate-access-policy --cluster-name prod --region us-west-2 --principal-arn arn:aws:iam::111122223333:role/team/dev --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster',
     ]);
   });
 

@@ -442,7 +442,7 @@ describe('awsAuthRules', () => {
   it('role-arn-has-path offers an access entry with the full ARN when the mode allows it', () => {
     const e = { section: 'mapRoles', line: 2, arn: `arn:aws:iam::${A}:role/team/admin`, suggestedArn: `arn:aws:iam::${A}:role/admin`, authenticationMode: 'API_AND_CONFIG_MAP' };
     const cmds = rule('aws-auth/role-arn-has-path').fix!(e, t).commands.join('\n');
-    expect(cmds).toContain(`aws eks create-access-entry --cluster-name prod-eks --principal-arn arn:aws:iam::${A}:role/team/admin --region eu-west-1`);
+    expect(cmds).toContain(`aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn arn:aws:iam::${A}:role/team/admin`);
   });
 
   it('role-in-map-users moves the entry with eksctl, keeping username and groups', () => {
@@ -469,8 +469,8 @@ describe('awsAuthRules', () => {
     it.each(['API', 'API_AND_CONFIG_MAP'])('%s: an access entry with the cluster-admin policy', (mode) => {
       const fix = r.fix!({ principalArn, authenticationMode: mode }, t);
       expect(fix.commands).toEqual([
-        `aws eks create-access-entry --cluster-name prod-eks --principal-arn ${principalArn} --region eu-west-1`,
-        `aws eks associate-access-policy --cluster-name prod-eks --principal-arn ${principalArn} --region eu-west-1 --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope type=cluster`,
+        `aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn ${principalArn}`,
+        `aws eks associate-access-policy --cluster-name prod-eks --region eu-west-1 --principal-arn ${principalArn} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope type=cluster`,
       ]);
       expect(fix.commands.join('\n')).not.toContain('eksctl');
     });
