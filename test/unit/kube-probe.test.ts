@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
@@ -6,6 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyTransportError, DeadlineError, isPemCertificate, parseServerUrl, probeEndpoint } from '../../src/facts/kube-probe.js';
+import { signWithNodeCrypto } from '../../src/emulator/kube/tls.js';
 
 // --- certificates: node-forge builds the X.509, node:crypto makes keys and signs (forge's RSA is slow) ---
 
@@ -40,13 +41,7 @@ function issue(opts: {
     ? [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]
     : [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
        { name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames: opts.altNames ?? [] }]);
-  const oid = forge.pki.oids.sha256WithRSAEncryption!;
-  cert.signatureOid = oid;
-  cert.siginfo.algorithmOid = oid;
-  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
-  cert.tbsCertificate = tbs;
-  const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
-  cert.signature = sign('sha256', der, (opts.issuer?.key ?? opts.key).privateKeyPem).toString('binary');
+  signWithNodeCrypto(cert, (opts.issuer?.key ?? opts.key).privateKeyPem);
   return { certPem: forge.pki.certificateToPem(cert), cert, key: opts.key };
 }
 

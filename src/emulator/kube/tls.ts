@@ -95,7 +95,7 @@ export async function createUnrelatedCaPem(): Promise<string> {
 }
 
 /** What forge's certificate.sign() does, with the RSA signature computed natively. */
-function signWithNodeCrypto(cert: forge.pki.Certificate, issuerKeyPem: string): void {
+export function signWithNodeCrypto(cert: forge.pki.Certificate, issuerKeyPem: string): void {
   const oid = forge.pki.oids.sha256WithRSAEncryption!;
   cert.signatureOid = oid;
   cert.siginfo.algorithmOid = oid;
