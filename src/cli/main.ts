@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { redactText } from '../report/redact.js';
 import { EXIT, UsageError } from './errors.js';
 import { buildProgram } from './program.js';
 
@@ -20,8 +21,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`eksdoctor: ${err.message}\n`);
       return EXIT.usage;
     }
-    process.stderr.write(`eksdoctor: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (process.env.EKSDOCTOR_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
+    // An exception's message can quote a request (a token, a signature): redact it like the report.
+    process.stderr.write(`eksdoctor: internal error: ${redactText(err instanceof Error ? err.message : String(err))}\n`);
+    if (process.env.EKSDOCTOR_DEBUG) process.stderr.write(`${redactText(err instanceof Error ? (err.stack ?? '') : '')}\n`);
     return EXIT.internal;
   }
 }

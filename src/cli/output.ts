@@ -58,11 +58,6 @@ export async function renderOutput(report: Report | FleetReport, format: OutputF
   }
 }
 
-/** Kept for callers that only need the stdout text. */
-export async function render(report: Report | FleetReport, format: OutputFormat, color: boolean): Promise<string> {
-  return (await renderOutput(report, format, { color })).stdout;
-}
-
 /**
  * Writes the rendered report: stdout gets exactly the report; the step summary is appended, never
  * overwritten (other steps' summaries share the file). A summary that cannot be written is reported on

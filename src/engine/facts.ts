@@ -40,7 +40,6 @@ export interface KubeAccess {
   groups?: string[];
   /** Representative reads that RBAC and access policies allowed. */
   allowed?: string[];
-  denied?: string[];
 }
 
 /**
@@ -81,13 +80,10 @@ export interface AwsAuthFacts {
   exists: boolean;
   config?: AwsAuthConfig;
   mapped?: MappedIdentity;
-  /** Where it was read from: the Kubernetes API (as whom) or --aws-auth-file. */
-  source?: string;
 }
 
 /** The authenticator's own account of the principal's recent attempts. */
 export interface LogsFacts {
-  events: LoggedAuthenticatorEvent[];
   /** The newest denial of this principal because it is not mapped. */
   notMapped?: LoggedAuthenticatorEvent;
   /** Other principals the authenticator granted system:masters in the window. */

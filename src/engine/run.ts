@@ -97,7 +97,11 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       remainingMs: () => Math.max(0, checkDeadline - Date.now() - REPORT_MARGIN_MS),
       progress: (message) => input.onProgress?.(`${check.title}: ${message}`),
       once,
-      finished: (id) => (byId.has(id) ? start(byId.get(id)!) : Promise.resolve()),
+      finished: (id) => {
+        // Declared up front, like emits: the graph (and the benchmark's critical path) must see every wait.
+        if (!check.waitsFor?.includes(id)) return Promise.reject(new Error(`waits for undeclared check ${id}`));
+        return byId.has(id) ? start(byId.get(id)!) : Promise.resolve();
+      },
     };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

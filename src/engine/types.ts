@@ -38,7 +38,10 @@ export interface CheckContext {
    * credentials per config the same way). Keys must name everything the result depends on.
    */
   once<T>(key: string, work: () => Promise<T>): Promise<T>;
-  /** Resolves when another check of this run has finished (at once if it is not in the run): lets a check start its independent calls early and wait only where it needs the other's facts. */
+  /**
+   * Resolves when a check named in `waitsFor` has finished (at once if it is not in the run): lets a
+   * check start its independent calls early and wait only where it needs the other's facts.
+   */
   finished(checkId: string): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export interface Check {
   dependsOn: string[];
   /** Check IDs whose facts this one uses when they exist: it waits for those in the run, whatever they found. */
   after?: string[];
+  /** Check IDs it waits for mid-run with `finished()`, after starting its independent calls; no others. */
+  waitsFor?: string[];
   /** Every rule ID this check may emit; the engine refuses any other. */
   emits: readonly string[];
   /** Per-check bound, further limited by the run's `--timeout`. */

@@ -35,6 +35,21 @@ function eksctlMapping(t: Target, arn: string, username: string | undefined, gro
  * `aws-reserved/…` path in access entries (SPEC §9), which the canonical ARN lacks: look it up.
  */
 
+/** Moving an entry to the section its kind belongs in: edit the file, or remap with eksctl on the cluster. */
+function moveSectionFix(e: Evidence, t: Target, from: 'mapRoles' | 'mapUsers', to: 'mapRoles' | 'mapUsers'): Fix {
+  const [fromKey, toKey] = to === 'mapRoles' ? ['userarn', 'rolearn'] : ['rolearn', 'userarn'];
+  if (typeof e.file === 'string') return { summary: `Move the entry at ${where(e)} to ${to} and rename ${fromKey} to ${toKey}.`, commands: applyEdit(e, t) };
+  const groups = Array.isArray(e.groups) ? e.groups.map(String) : [];
+  const username = typeof e.username === 'string' ? e.username : undefined;
+  return {
+    summary: `Move ${str(e, 'arn')} from ${from} to ${to}.`,
+    commands: [
+      `eksctl delete iamidentitymapping --cluster ${cluster(t)} --region ${region(t)} --arn ${shq(str(e, 'arn'))}`,
+      eksctlMapping(t, to === 'mapRoles' ? str(e, 'suggestedArn', str(e, 'arn')) : str(e, 'arn'), username, groups),
+    ],
+  };
+}
+
 /** A readable Kubernetes username for a principal: `<role>:{{SessionName}}` for roles, the user name for users. */
 function suggestedUsername(arn: string): string {
   const p = parseArn(arn);
@@ -211,18 +226,7 @@ export const awsAuthRules: Rule[] = [
     // Today's authenticator still matches such an entry (plain ARN compare): a defect, not the cause of a failure.
     rootCause: false,
     message: (e) => `${where(e)}: role ${str(e, 'arn')} is listed under mapUsers`,
-    fix: (e, t) => {
-      const groups = Array.isArray(e.groups) ? e.groups.map(String) : [];
-      const username = typeof e.username === 'string' ? e.username : undefined;
-      if (typeof e.file === 'string') return { summary: `Move the entry at ${where(e)} to mapRoles and rename userarn to rolearn.`, commands: applyEdit(e, t) };
-      return {
-        summary: `Move ${str(e, 'arn')} from mapUsers to mapRoles.`,
-        commands: [
-          `eksctl delete iamidentitymapping --cluster ${cluster(t)} --region ${region(t)} --arn ${shq(str(e, 'arn'))}`,
-          eksctlMapping(t, str(e, 'suggestedArn', str(e, 'arn')), username, groups),
-        ],
-      };
-    },
+    fix: (e, t) => moveSectionFix(e, t, 'mapUsers', 'mapRoles'),
   },
   {
     id: 'aws-auth/user-in-map-roles',
@@ -234,18 +238,7 @@ export const awsAuthRules: Rule[] = [
     // Today's authenticator still matches such an entry (plain ARN compare): a defect, not the cause of a failure.
     rootCause: false,
     message: (e) => `${where(e)}: user ${str(e, 'arn')} is listed under mapRoles`,
-    fix: (e, t) => {
-      const groups = Array.isArray(e.groups) ? e.groups.map(String) : [];
-      const username = typeof e.username === 'string' ? e.username : undefined;
-      if (typeof e.file === 'string') return { summary: `Move the entry at ${where(e)} to mapUsers and rename rolearn to userarn.`, commands: applyEdit(e, t) };
-      return {
-        summary: `Move ${str(e, 'arn')} from mapRoles to mapUsers.`,
-        commands: [
-          `eksctl delete iamidentitymapping --cluster ${cluster(t)} --region ${region(t)} --arn ${shq(str(e, 'arn'))}`,
-          eksctlMapping(t, str(e, 'arn'), username, groups),
-        ],
-      };
-    },
+    fix: (e, t) => moveSectionFix(e, t, 'mapRoles', 'mapUsers'),
   },
   {
     id: 'aws-auth/duplicate-entry',

@@ -35,7 +35,7 @@ describe('mapping verdict (is the principal mapped at all?)', () => {
   it.each<[string, Facts, string | undefined]>([
     ['CONFIG_MAP, aws-auth readable without the principal', { identity: principal, cluster: cluster('CONFIG_MAP'), awsAuth: { readable: true, exists: true, config: config(['arn:aws:iam::111122223333:role/admin']) } }, 'aws-auth/principal-not-mapped'],
     ['CONFIG_MAP, aws-auth unreadable, no logs: no verdict without evidence', { identity: principal, cluster: cluster('CONFIG_MAP'), awsAuth: { readable: false, exists: true } }, undefined],
-    ['CONFIG_MAP, aws-auth unreadable, the authenticator says not mapped', { identity: principal, cluster: cluster('CONFIG_MAP'), awsAuth: { readable: false, exists: true }, logs: { events: [], notMapped: notMappedLine, admins: [] } }, 'aws-auth/principal-not-mapped'],
+    ['CONFIG_MAP, aws-auth unreadable, the authenticator says not mapped', { identity: principal, cluster: cluster('CONFIG_MAP'), awsAuth: { readable: false, exists: true }, logs: { notMapped: notMappedLine, admins: [] } }, 'aws-auth/principal-not-mapped'],
     ['API, entries readable, none for the principal', { identity: principal, cluster: cluster('API'), accessEntries: { readable: true, admins: [] } }, 'access-entry/missing'],
     ['API, entries not readable', { identity: principal, cluster: cluster('API'), accessEntries: { readable: false, admins: [] } }, undefined],
     ['API_AND_CONFIG_MAP, neither maps it', { identity: principal, cluster: cluster('API_AND_CONFIG_MAP'), accessEntries: { readable: true, admins: [] }, awsAuth: { readable: true, exists: false } }, 'aws-auth/principal-not-mapped'],
@@ -54,7 +54,7 @@ describe('mapping verdict (is the principal mapped at all?)', () => {
       cluster: cluster('API_AND_CONFIG_MAP'),
       accessEntries: { readable: true, admins: ['arn:aws:iam::111122223333:role/platform'] },
       awsAuth: { readable: true, exists: true, config: config(['arn:aws:iam::111122223333:role/admin', 'arn:aws:iam::111122223333:role/platform']) },
-      logs: { events: [], admins: ['arn:aws:iam::111122223333:user/creator'], creatorArn: 'arn:aws:iam::111122223333:user/creator' },
+      logs: { admins: ['arn:aws:iam::111122223333:user/creator'], creatorArn: 'arn:aws:iam::111122223333:user/creator' },
     });
     expect(out.findings[0]!.evidence).toMatchObject({
       admins: ['arn:aws:iam::111122223333:role/platform', 'arn:aws:iam::111122223333:role/admin', 'arn:aws:iam::111122223333:user/creator'],
@@ -98,7 +98,7 @@ describe('aws-auth: only what concerns this principal, from --aws-auth-file', ()
 
 describe('rbac: groups bound to nothing', () => {
   const api = (bindings: unknown, rules?: unknown) => ({ listBindings: async () => bindings, rules: async () => rules }) as unknown as KubeApiClient;
-  const forbidden = (a: KubeApiClient) => ({ api: a, authenticated: true, username: 'dev', groups: ['dev-team', 'system:authenticated'], allowed: [], denied: ['list pods in default'] });
+  const forbidden = (a: KubeApiClient) => ({ api: a, authenticated: true, username: 'dev', groups: ['dev-team', 'system:authenticated'], allowed: [] });
 
   it('from the bindings, when the principal may list them', async () => {
     const lists = { clusterRoleBindings: { ok: true, items: [{ kind: 'ClusterRoleBinding', name: 'x', roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: '' }, subjects: [{ kind: 'Group', name: 'other' }] }], truncated: false }, roleBindings: { ok: true, items: [], truncated: false } };

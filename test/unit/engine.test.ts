@@ -80,7 +80,7 @@ describe('runChecks', () => {
     const order: string[] = [];
     await run([
       check('a', { run: async () => (await sleep(50), order.push('a'), { findings: [] }) }),
-      check('b', { run: async (ctx) => ((remaining = ctx.remainingMs()), order.push('b:start'), await ctx.finished('a'), order.push('b:after-a'), { findings: [] }) }),
+      check('b', { waitsFor: ['a'], run: async (ctx) => ((remaining = ctx.remainingMs()), order.push('b:start'), await ctx.finished('a'), order.push('b:after-a'), { findings: [] }) }),
     ], 5_000);
     expect(remaining).toBeLessThanOrEqual(4_500);
     expect(order).toEqual(['b:start', 'a', 'b:after-a']);
@@ -90,6 +90,11 @@ describe('runChecks', () => {
     const r = await run([check('sneaky', { emits: ['x/info'], run: async () => ({ findings: [{ rule: 'x/error', evidence: {} }] }) })]);
     expect(r.checks[0]).toMatchObject({ status: 'error', reason: 'internal error: emitted undeclared rule x/error' });
     expect(r.internalErrors).toHaveLength(1);
+  });
+
+  it('refuses a mid-run wait the check did not declare', async () => {
+    const r = await run([check('a'), check('b', { run: async (ctx) => (await ctx.finished('a'), { findings: [] }) })]);
+    expect(r.checks[1]).toMatchObject({ status: 'error', reason: 'internal error: waits for undeclared check a' });
   });
 
   it('marks a check that does not apply as skip', async () => {

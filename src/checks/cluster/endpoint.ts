@@ -8,6 +8,7 @@ export const endpointCheck: Check = {
   id: 'endpoint',
   title: 'API endpoint',
   dependsOn: ['kubeconfig'],
+  waitsFor: ['cluster'],
   emits: ['cluster/endpoint-unreachable', 'cluster/tls-error'],
   async run({ facts, signal, remainingMs, once, finished }) {
     const { probeEndpoint } = await import('../../facts/kube-probe.js');

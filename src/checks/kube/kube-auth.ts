@@ -11,6 +11,7 @@ export const kubeAuthCheck: Check = {
   id: 'kube-auth',
   title: 'Kubernetes API',
   dependsOn: ['endpoint', 'token'],
+  waitsFor: ['identity'],
   emits: ['kube/unauthorized', 'kube/authenticated', 'kube/forbidden'],
   async run({ facts, signal, remainingMs, once, finished }) {
     const { createKubeApiClient, kubectlErrorText } = await import('../../facts/kube-api.js');
@@ -41,7 +42,7 @@ export const kubeAuthCheck: Check = {
     const describe = (r: { verb: string; resource: string; namespace?: string }) => `${r.verb} ${r.resource}${r.namespace ? ` in ${r.namespace}` : ''}`;
     const allowed = can?.ok ? can.results.filter((r) => r.allowed).map(describe) : [];
     const denied = can?.ok ? can.results.filter((r) => !r.allowed).map(describe) : [];
-    facts.kube = { api, authenticated: true, username, groups, allowed, denied };
+    facts.kube = { api, authenticated: true, username, groups, allowed };
     if (can?.ok && allowed.length === 0) {
       await finished('identity');
       const principal = facts.identity?.principalArn ?? facts.execIdentity?.principalArn;

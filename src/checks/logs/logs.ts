@@ -9,6 +9,7 @@ export const logsCheck: Check = {
   title: 'authenticator logs',
   // The log group does not depend on who you are: look it up as soon as the cluster is known.
   dependsOn: ['cluster'],
+  waitsFor: ['identity', 'kube-auth'],
   emits: ['cluster/authenticator-logging-disabled', 'logs/not-enabled', 'logs/query-denied', 'logs/access-denied', 'logs/access-granted', 'logs/no-events'],
   async run({ facts, options, signal, remainingMs, progress, once, finished }) {
     if (options.noLogs) return { findings: [], skip: '--no-logs' };
@@ -49,7 +50,6 @@ export const logsCheck: Check = {
     // When the principal is refused, the people who can fix the mapping are those who do get in.
     const admins = denied ? (await adminGrants).filter((a) => a.arn.toLowerCase() !== principal.principalArn.toLowerCase()) : [];
     facts.logs = {
-      events: found.events,
       notMapped: denied?.reason === 'not-mapped' ? denied : undefined,
       admins: admins.map((a) => a.arn),
       creatorArn: admins.find((a) => a.username === 'kubernetes-admin')?.arn,

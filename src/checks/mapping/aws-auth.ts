@@ -46,7 +46,7 @@ export const awsAuthCheck: Check = {
     const principal = facts.identity;
     const relevant = (f: Finding) => !principal || concernsPrincipal(f, principal.principalArn);
     const findings: Finding[] = config.problems.filter(relevant).map((f) => ({ rule: f.rule, evidence: { ...f.evidence, authenticationMode: mode } }));
-    facts.awsAuth = { readable: true, exists: true, config, source: read.source };
+    facts.awsAuth = { readable: true, exists: true, config };
     if (!principal) return { findings };
 
     const { mapIdentity } = await import('../../facts/aws-auth.js');
@@ -73,7 +73,7 @@ export const awsAuthCheck: Check = {
 };
 
 type Read =
-  | { kind: 'ok'; config: AwsAuthConfig; source: string }
+  | { kind: 'ok'; config: AwsAuthConfig }
   | { kind: 'missing' }
   | { kind: 'unreadable'; status: number; reason?: string; as?: string };
 
@@ -82,7 +82,7 @@ async function readFile(file: string): Promise<Read> {
   const text = await readFile(file, 'utf8');
   const parsed = parseAwsAuthManifest(text, file);
   const config = parsed.config ?? { roles: [], users: [], accounts: [], problems: [] };
-  return { kind: 'ok', config: { ...config, problems: parsed.problems }, source: file };
+  return { kind: 'ok', config: { ...config, problems: parsed.problems } };
 }
 
 /**
@@ -107,7 +107,7 @@ async function readThroughApi(facts: Facts, signal: AbortSignal, remainingMs: nu
     as = reader.arn;
   }
   if (!answer) return { kind: 'unreadable', status: 401, reason: 'kubectl\'s token is not accepted', as };
-  if (answer.ok) return { kind: 'ok', config: parseAwsAuthData(answer.data, { file: 'configmap/aws-auth' }), source: `kube-system/aws-auth as ${as}` };
+  if (answer.ok) return { kind: 'ok', config: parseAwsAuthData(answer.data, { file: 'configmap/aws-auth' }) };
   if (answer.status === 404) return { kind: 'missing' };
   return { kind: 'unreadable', status: answer.status, reason: answer.reason ?? answer.message, as };
 }

@@ -3,6 +3,7 @@ import { parseArn } from '../../facts/arn.js';
 import type { RunOptions } from '../../engine/types.js';
 import { SEVERITY_RANK } from '../../rules/types.js';
 import type { Report } from '../../report/model.js';
+import { redactText } from '../../report/redact.js';
 import { parseDuration } from '../duration.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseOutput, renderOutput, useColor, writeOutput } from '../output.js';
@@ -73,14 +74,14 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
     const { fleet, internalErrors } = await diagnoseFleet(options, VERSION, verbose);
     progress.stop();
     writeOutput(await renderOutput(fleet, format, ctx));
-    for (const e of internalErrors) process.stderr.write(`eksdoctor: internal error in check ${e}\n`);
+    reportInternalErrors(internalErrors);
     // The worst context decides: any internal error is 3, else any context at or above --fail-on is 1.
     return Math.max(EXIT.ok, ...fleet.reports.map((r) => exitCodeOf(r, failOn, [])), internalErrors.length > 0 ? EXIT.internal : EXIT.ok);
   }
   const { report, internalErrors } = await diagnose(options, VERSION, verbose);
   progress.stop();
   writeOutput(await renderOutput(report, format, ctx));
-  for (const e of internalErrors) process.stderr.write(`eksdoctor: internal error in check ${e}\n`);
+  reportInternalErrors(internalErrors);
   return exitCodeOf(report, failOn, internalErrors);
 }
 
@@ -95,4 +96,9 @@ async function progressReporter(verbose: boolean, format: string, env: NodeJS.Pr
   const { default: ora } = await import('ora');
   const spinner = ora({ text: 'Diagnosing…', stream: process.stderr, discardStdin: false }).start();
   return { update: (m) => (spinner.text = m), stop: () => spinner.stop() };
+}
+
+/** Crashed checks on stderr (the report has them too), redacted as the report is. */
+function reportInternalErrors(errors: string[]): void {
+  for (const e of errors) process.stderr.write(`eksdoctor: internal error in check ${redactText(e)}\n`);
 }
