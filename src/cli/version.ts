@@ -1,4 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-/** Read once from package.json beside dist/ and src/, so the version has one source. */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+declare const EKSDOCTOR_VERSION: string | undefined;
+
+/** Injected by the bundler (tools/build.mjs) from package.json, so start-up reads no file; from source, read once. */
+export const VERSION: string =
+  typeof EKSDOCTOR_VERSION !== 'undefined'
+    ? EKSDOCTOR_VERSION
+    : (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

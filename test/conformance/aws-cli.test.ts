@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAwsServer, type AwsServer } from '../../src/emulator/aws-server.js';
-import { isolatedEnv, materializeHome } from '../../src/emulator/home.js';
-import { loadScenario } from '../../src/emulator/scenarios.js';
-import type { Scenario } from '../../src/emulator/scenario.js';
-import { EmulatorState } from '../../src/emulator/state.js';
+import { startAwsServer, type AwsServer } from '../../packages/eks-emulator/src/aws-server.js';
+import { isolatedEnv, materializeHome } from '../../packages/eks-emulator/src/home.js';
+import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
+import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
+import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
 
 const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 const KUBE_URL = 'https://127.0.0.1:6443';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { presignEksToken } from '../../src/facts/eks-token.js';
-import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
 
 function has(command: string, args: string[]): boolean {
   try {

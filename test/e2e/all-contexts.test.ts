@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv as emulatorEnv, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { isolatedEnv as emulatorEnv, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
 import { runCli } from '../helpers/cli.js';
 
 /**

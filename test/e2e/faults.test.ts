@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import forge from 'node-forge';
-import { createServingCertificates } from '../../src/emulator/kube/tls.js';
+import { createServingCertificates } from '../../packages/eks-emulator/src/kube/tls.js';
 import { runEksdoctor, startRecordingProxy, startScenario, STACK_FRAME, withScenario, type JsonReport, type ProxiedCall, type ScenarioRun, type UpstreamReply } from '../helpers/emulator.js';
 
 const TIMEOUT_S = 10;

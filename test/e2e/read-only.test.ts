@@ -5,8 +5,8 @@
  * same parameters and credentials in one run (SDK retries of one invocation are not second calls).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { listScenarios } from '../../src/emulator/index.js';
-import type { RecordedRequest } from '../../src/emulator/state.js';
+import { listScenarios } from '../../packages/eks-emulator/src/index.js';
+import type { RecordedRequest } from '../../packages/eks-emulator/src/state.js';
 import { runEksdoctor, startRecordingProxy, startScenario, STACK_FRAME, type ProxiedCall } from '../helpers/emulator.js';
 
 /** The reads eksdoctor may make, plus the Logs Insights query (SPEC §1) and STS, which changes nothing. */

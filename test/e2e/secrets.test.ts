@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listScenarios } from '../../src/emulator/index.js';
+import { listScenarios } from '../../packages/eks-emulator/src/index.js';
 import { mapLimit, runEksdoctor, startScenario, STACK_FRAME, type JsonReport } from '../helpers/emulator.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'junit', 'github'] as const;

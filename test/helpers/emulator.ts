@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILTIN_GET_TOKEN } from '../../src/emulator/home.js';
-import { isolatedEnv, loadScenario, materializeHome, startEmulator, type EmulatorState } from '../../src/emulator/index.js';
-import type { Scenario } from '../../src/emulator/scenario.js';
-import type { IssuedIdentity } from '../../src/emulator/state.js';
+import { BUILTIN_GET_TOKEN } from '../../packages/eks-emulator/src/home.js';
+import { isolatedEnv, loadScenario, materializeHome, startEmulator, type EmulatorState } from '../../packages/eks-emulator/src/index.js';
+import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
+import type { IssuedIdentity } from '../../packages/eks-emulator/src/state.js';
 import { BIN } from './cli.js';
 
 export interface ScenarioRun {
@@ -216,7 +216,7 @@ export async function startRecordingProxy(
   } = {},
 ): Promise<{ url: string; calls: ProxiedCall[]; close(): Promise<void> }> {
   const { createServer, request } = await import('node:http');
-  const { classifyAwsRequest } = await import('../../src/emulator/aws-server.js');
+  const { classifyAwsRequest } = await import('../../packages/eks-emulator/src/aws-server.js');
   const calls: ProxiedCall[] = [];
   const to = new URL(target);
   const server = createServer((req, res) => {

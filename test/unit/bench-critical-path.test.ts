@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { attributeCalls, checkWindows, criticalPath, sequentialRoundTrips } from '../../src/bench/critical-path.js';
-import { repeatedCalls } from '../../src/bench/aws-proxy.js';
-import { multiContextKubeconfig } from '../../src/bench/multi-context.js';
-import { median, pairedRatio } from '../../src/bench/stats.js';
+import { attributeCalls, checkWindows, criticalPath, sequentialRoundTrips } from '../../tools/bench/critical-path.js';
+import { repeatedCalls } from '../../tools/bench/aws-proxy.js';
+import { multiContextKubeconfig } from '../../tools/bench/multi-context.js';
+import { median, pairedRatio } from '../../tools/bench/stats.js';
 import yaml from 'js-yaml';
 
 describe('bench statistics', () => {

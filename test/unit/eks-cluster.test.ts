@@ -4,7 +4,7 @@
  */
 import { DescribeClusterCommand, ListClustersCommand, type Cluster, type EKSClient } from '@aws-sdk/client-eks';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createServingCertificates } from '../../src/emulator/kube/tls.js';
+import { createServingCertificates } from '../../packages/eks-emulator/src/kube/tls.js';
 import { AssumeRoleError } from '../../src/facts/aws-clients.js';
 import { caFingerprints, caMatches, clusterFailure, describeCluster, endpointMatches, findClusterByEndpoint, toClusterInfo } from '../../src/facts/eks-cluster.js';
 

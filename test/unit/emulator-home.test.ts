@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAwsServer, type AwsServer } from '../../src/emulator/aws-server.js';
-import { describeFailure, discoverApiVersion, getToken, parseGetTokenArgs, ProfileNotFound, UsageError } from '../../src/emulator/get-token-cli.js';
-import { BUILTIN_GET_TOKEN, isolatedEnv, materializeHome } from '../../src/emulator/home.js';
-import { loadScenario } from '../../src/emulator/scenarios.js';
-import { EmulatorState } from '../../src/emulator/state.js';
+import { startAwsServer, type AwsServer } from '../../packages/eks-emulator/src/aws-server.js';
+import { describeFailure, discoverApiVersion, getToken, parseGetTokenArgs, ProfileNotFound, UsageError } from '../../packages/eks-emulator/src/get-token-cli.js';
+import { BUILTIN_GET_TOKEN, isolatedEnv, materializeHome } from '../../packages/eks-emulator/src/home.js';
+import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
+import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
 import { decodeEksToken } from '../../src/facts/eks-token.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';

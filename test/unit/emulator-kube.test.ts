@@ -1,15 +1,15 @@
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presignEksToken } from '../../src/facts/eks-token.js';
-import type { Scenario } from '../../src/emulator/scenario.js';
-import { EmulatorState } from '../../src/emulator/state.js';
-import { EksAuthenticator, type AuthenticationResult } from '../../src/emulator/kube/authenticate.js';
-import { authorize } from '../../src/emulator/kube/authorize.js';
-import { effectiveAccessEntries } from '../../src/emulator/kube/mapping.js';
-import { bootstrapRbac, parseRbacObjects, RbacAuthorizer, type RequestAttributes } from '../../src/emulator/kube/rbac.js';
-import { attributesOf, requestInfoOf } from '../../src/emulator/kube/request-info.js';
-import { startKubeApiServer, type KubeApiServer } from '../../src/emulator/kube/server.js';
-import { forbiddenStatus } from '../../src/emulator/kube/status.js';
+import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
+import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
+import { EksAuthenticator, type AuthenticationResult } from '../../packages/eks-emulator/src/kube/authenticate.js';
+import { authorize } from '../../packages/eks-emulator/src/kube/authorize.js';
+import { effectiveAccessEntries } from '../../packages/eks-emulator/src/kube/mapping.js';
+import { bootstrapRbac, parseRbacObjects, RbacAuthorizer, type RequestAttributes } from '../../packages/eks-emulator/src/kube/rbac.js';
+import { attributesOf, requestInfoOf } from '../../packages/eks-emulator/src/kube/request-info.js';
+import { startKubeApiServer, type KubeApiServer } from '../../packages/eks-emulator/src/kube/server.js';
+import { forbiddenStatus } from '../../packages/eks-emulator/src/kube/status.js';
 
 const A = '111122223333';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE001';

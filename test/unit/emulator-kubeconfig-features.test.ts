@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { EXPIRED_TOKEN_AGE_MINUTES, materializeHome, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { getToken } from '../../src/emulator/get-token-cli.js';
-import { PLUGIN_API_VERSION_ENV } from '../../src/emulator/scenario.js';
-import { loadScenario, SCENARIO_DIR, validateScenario } from '../../src/emulator/scenarios.js';
-import { EmulatorState } from '../../src/emulator/state.js';
-import { LogStore } from '../../src/emulator/logs-store.js';
+import { EXPIRED_TOKEN_AGE_MINUTES, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
+import { getToken } from '../../packages/eks-emulator/src/get-token-cli.js';
+import { PLUGIN_API_VERSION_ENV } from '../../packages/eks-emulator/src/scenario.js';
+import { loadScenario, SCENARIO_DIR, validateScenario } from '../../packages/eks-emulator/src/scenarios.js';
+import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
+import { LogStore } from '../../packages/eks-emulator/src/logs-store.js';
 import { decodeEksToken } from '../../src/facts/eks-token.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';

@@ -6,7 +6,7 @@ import {
   QuerySyntaxError,
   runInsightsQuery,
   type QueryRecord,
-} from '../../src/emulator/logs-query.js';
+} from '../../packages/eks-emulator/src/logs-query.js';
 
 const T0 = Date.UTC(2026, 10, 25, 3, 0, 0);
 function rec(stream: string, minutes: number, message: string): QueryRecord {

@@ -10,11 +10,11 @@ import {
   PutLogEventsCommand,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { classifyAwsRequest, startAwsServer, type AwsServer } from '../../src/emulator/aws-server.js';
-import { loadScenario } from '../../src/emulator/scenarios.js';
-import { EmulatorState } from '../../src/emulator/state.js';
+import { classifyAwsRequest, startAwsServer, type AwsServer } from '../../packages/eks-emulator/src/aws-server.js';
+import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
+import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
 import { presignEksToken } from '../../src/facts/eks-token.js';
-import type { Scenario } from '../../src/emulator/scenario.js';
+import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
 
 const ENDPOINT = { url: 'https://127.0.0.1:6443', caPem: 'PEM' };
 const AUTH = (service: string) =>

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator } from '../../src/emulator/index.js';
-import { BUILTIN_GET_TOKEN } from '../../src/emulator/home.js';
+import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator } from '../../packages/eks-emulator/src/index.js';
+import { BUILTIN_GET_TOKEN } from '../../packages/eks-emulator/src/home.js';
 
 function has(cmd: string, args: string[]): boolean {
   try {
@@ -20,7 +20,7 @@ function has(cmd: string, args: string[]): boolean {
 }
 
 const hasKubectl = has('kubectl', ['version', '--client']);
-const builtinBuilt = existsSync(join(BUILTIN_GET_TOKEN, '..', '..', 'dist', 'emulator', 'get-token-cli.js'));
+const builtinBuilt = existsSync(join(BUILTIN_GET_TOKEN, '..', '..', 'dist', 'eksdoctor-aws.mjs'));
 /** The real `aws eks get-token` when installed, and our builtin once `npm run build` has produced dist/. */
 const execModes = [...(has('aws', ['--version']) ? (['aws-cli'] as const) : []), ...(builtinBuilt ? (['builtin'] as const) : [])];
 if (!hasKubectl || execModes.length === 0) console.warn('skipping kubectl scenario symptoms: needs kubectl and either the AWS CLI or a built dist/');

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, listScenarios, loadScenario, SCENARIO_DIR, ScenarioError, validateScenario } from '../../src/emulator/scenarios.js';
+import { DEFAULT_SCENARIO, listScenarios, loadScenario, SCENARIO_DIR, ScenarioError, validateScenario } from '../../packages/eks-emulator/src/scenarios.js';
 
 const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.yaml'));
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createServingCertificates } from '../../src/emulator/kube/tls.js';
+import { createServingCertificates } from '../../packages/eks-emulator/src/kube/tls.js';
 import { createKubeApiClient, kubectlErrorText, type KubeApiClient, type KubeApiOptions } from '../../src/facts/kube-api.js';
 
 // A token shaped like the real thing; it must never come back out of the client.

@@ -6,7 +6,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyTransportError, DeadlineError, isPemCertificate, parseServerUrl, probeEndpoint } from '../../src/facts/kube-probe.js';
-import { signWithNodeCrypto } from '../../src/emulator/kube/tls.js';
+import { signWithNodeCrypto } from '../../packages/eks-emulator/src/kube/tls.js';
 
 // --- certificates: node-forge builds the X.509, node:crypto makes keys and signs (forge's RSA is slow) ---
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { withGeneratedTables } from '../../src/docs/readme.js';
+import { withGeneratedTables } from '../../tools/docs/readme.js';
 import { ROOT } from '../helpers/cli.js';
 
 describe('README', () => {

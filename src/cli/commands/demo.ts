@@ -9,7 +9,7 @@ import { authCommand, type AuthFlags } from './auth.js';
  * in an isolated HOME, KUBECONFIG and AWS config, so it runs anywhere without touching the user's setup.
  */
 export async function demoCommand(scenarioName: string | undefined, flags: AuthFlags & { list?: boolean }): Promise<number> {
-  const { DEFAULT_SCENARIO, ScenarioError, isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator } = await import('../../emulator/index.js');
+  const { DEFAULT_SCENARIO, ScenarioError, isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator } = await import('eks-emulator');
   if (flags.list) {
     const scenarios = listScenarios();
     const width = Math.max(...scenarios.map((s) => s.name.length));

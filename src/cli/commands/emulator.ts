@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 
 /** `eksdoctor emulator`: serve a scenario until interrupted, and say how to point tools at it. */
 export async function emulatorCommand(flags: { scenario?: string; port?: string; dir?: string }): Promise<number> {
-  const { DEFAULT_SCENARIO, ScenarioError, loadScenario, materializeHome, startEmulator } = await import('../../emulator/index.js');
+  const { DEFAULT_SCENARIO, ScenarioError, loadScenario, materializeHome, startEmulator } = await import('eks-emulator');
   const port = flags.port === undefined ? undefined : Number(flags.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65534)) throw new UsageError(`--port must be a port number (got "${flags.port}")`);
   let scenario;

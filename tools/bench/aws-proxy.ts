@@ -5,7 +5,7 @@
  */
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { classifyAwsRequest } from '../emulator/aws-server.js';
+import { classifyAwsRequest } from '../../packages/eks-emulator/src/aws-server.js';
 
 export interface ProxiedCall {
   service: string;

@@ -6,7 +6,7 @@
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { presignEksToken } from '../facts/eks-token.js';
+import { presignEksToken } from '../../../src/facts/eks-token.js';
 import { PLUGIN_API_VERSION_ENV } from './scenario.js';
 
 /** get_token.py: TOKEN_EXPIRATION_MINS = 14, formatted `%Y-%m-%dT%H:%M:%SZ`. */
@@ -160,7 +160,7 @@ export class ProfileNotFound extends Error {
 /** The named profile when neither shared file defines it. */
 async function missingProfile(profile: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (!profile) return undefined;
-  const { listAwsProfiles } = await import('../facts/aws-profiles.js');
+  const { listAwsProfiles } = await import('../../../src/facts/aws-profiles.js');
   return (await listAwsProfiles(env)).names.includes(profile) ? undefined : profile;
 }
 

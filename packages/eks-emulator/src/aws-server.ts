@@ -10,7 +10,7 @@ import type { AwsRequest, ClusterEndpoint, ServiceContext } from './aws-request.
 import { handleEks, routeEks } from './eks-api.js';
 import { writeEksError, writeLogsError, writeStsError } from './errors.js';
 import { isMutatingLogsOperation, LogsApi } from './logs-api.js';
-import { CLUSTER_ID_HEADER, verifyPresignedGetCallerIdentity } from '../facts/eks-token.js';
+import { CLUSTER_ID_HEADER, verifyPresignedGetCallerIdentity } from '../../../src/facts/eks-token.js';
 import { parseCredentialScope, scopeFromAuthorization } from './sigv4.js';
 import { applyFault, type EmulatorState, type IssuedIdentity } from './state.js';
 import { assumeRole, getCallerIdentity, stsParams } from './sts-api.js';

@@ -1,15 +1,15 @@
 /**
- * Scenarios are data: fixtures/scenarios/<name>.yaml. This module lists them and validates one
+ * Scenarios are data: packages/eks-emulator/scenarios/<name>.yaml. This module lists them and validates one
  * parsed document into a `Scenario`, with errors that name the file and the offending field.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import type { Scenario } from './scenario.js';
 
-/** src/emulator → repo root, and dist/emulator → package root: both two levels up. */
-export const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'scenarios');
+import { SCENARIO_DIR } from './paths.js';
+
+export { SCENARIO_DIR };
 
 export const DEFAULT_SCENARIO = 'classic';
 
@@ -31,7 +31,7 @@ function scenarioFiles(): string[] {
     .sort();
 }
 
-/** A bare name is looked up in fixtures/scenarios; anything with a slash or a YAML extension is a path. */
+/** A bare name is looked up in the scenario directory; anything with a slash or a YAML extension is a path. */
 export function loadScenario(nameOrPath: string): Scenario {
   const isPath = nameOrPath.includes('/') || nameOrPath.includes('\\') || /\.ya?ml$/.test(nameOrPath);
   const file = isPath ? resolve(nameOrPath) : join(SCENARIO_DIR, `${nameOrPath}.yaml`);

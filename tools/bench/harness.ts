@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isolatedEnv, loadScenario, materializeHome } from '../emulator/index.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
-import type { RecordedRequest } from '../emulator/state.js';
+import { isolatedEnv, loadScenario, materializeHome } from '../../packages/eks-emulator/src/index.js';
+import { startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
+import type { RecordedRequest } from '../../packages/eks-emulator/src/state.js';
 import type { TimedCall } from './critical-path.js';
 
 export interface BenchCall extends TimedCall {

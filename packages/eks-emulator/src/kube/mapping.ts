@@ -3,11 +3,11 @@
  * access entries (API, API_AND_CONFIG_MAP; the entry wins), aws-auth (CONFIG_MAP,
  * API_AND_CONFIG_MAP), and the cluster creator's admin rights (bootstrapClusterCreatorAdminPermissions).
  */
-import { parseArn, sameArn } from '../../facts/arn.js';
-import { mapIdentity, type CallerIdentity } from '../../facts/aws-auth/match.js';
-import { parseAwsAuthData } from '../../facts/aws-auth/parse.js';
-import { renderTemplate } from '../../facts/aws-auth/templates.js';
-import type { AwsAuthConfig } from '../../facts/aws-auth/types.js';
+import { parseArn, sameArn } from '../../../../src/facts/arn.js';
+import { mapIdentity, type CallerIdentity } from '../../../../src/facts/aws-auth/match.js';
+import { parseAwsAuthData } from '../../../../src/facts/aws-auth/parse.js';
+import { renderTemplate } from '../../../../src/facts/aws-auth/templates.js';
+import type { AwsAuthConfig } from '../../../../src/facts/aws-auth/types.js';
 import type { AuthenticationMode, Scenario, ScenarioAccessEntry, ScenarioAccessPolicy } from '../scenario.js';
 
 export const CLUSTER_ADMIN_POLICY_ARN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';

@@ -5,8 +5,7 @@
  * environment to run with, so the developer's own AWS settings never leak into a demo or a test.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { PLUGIN_API_VERSION_ENV, type Scenario } from './scenario.js';
 import type { EmulatorState } from './state.js';
@@ -23,8 +22,9 @@ export interface MaterializedHome {
   kubeconfigPath: string;
 }
 
-/** bin/eksdoctor-aws: our `aws eks get-token` look-alike, so the demo needs no AWS CLI. */
-export const BUILTIN_GET_TOKEN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'eksdoctor-aws');
+import { BUILTIN_GET_TOKEN } from './paths.js';
+
+export { BUILTIN_GET_TOKEN };
 
 /** Variables that would let the caller's own AWS/Kubernetes setup leak into an isolated run. */
 export function isLeakyVariable(name: string): boolean {

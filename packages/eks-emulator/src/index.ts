@@ -3,7 +3,7 @@
  * Logs, and an HTTPS Kubernetes API server with its own CA, sharing one EmulatorState.
  */
 import { startAwsServer } from './aws-server.js';
-import { presignEksToken } from '../facts/eks-token.js';
+import { presignEksToken } from '../../../src/facts/eks-token.js';
 import { startKubeApiServer } from './kube/server.js';
 import { createUnrelatedCaPem } from './kube/tls.js';
 import type { Scenario } from './scenario.js';

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { listScenarios, loadScenario } from '../emulator/scenarios.js';
-import { RULES } from '../rules/index.js';
+import { listScenarios, loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
+import { RULES } from '../../src/rules/index.js';
 
 /**
  * The README's rule and scenario tables are generated from the catalog and the scenario files

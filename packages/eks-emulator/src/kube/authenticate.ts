@@ -5,22 +5,22 @@
  * (access entries / aws-auth / creator), and logs `access granted` / `access denied` lines.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { canonicalPrincipalArn, parseArn } from '../../facts/arn.js';
+import { canonicalPrincipalArn, parseArn } from '../../../../src/facts/arn.js';
 import {
   deniedNotMappedLine,
   deniedTokenLine,
   formatAuthenticatorLine,
   grantedLine,
   stsResponseLine,
-} from '../../facts/authenticator-log.js';
+} from '../../../../src/facts/authenticator-log.js';
 import {
   decodeEksToken,
   isLoopbackHost,
   isStsHostname,
   verifyPresignedGetCallerIdentity,
   type DecodedEksTokenFields,
-} from '../../facts/eks-token.js';
-import type { AwsAuthConfig } from '../../facts/aws-auth/types.js';
+} from '../../../../src/facts/eks-token.js';
+import type { AwsAuthConfig } from '../../../../src/facts/aws-auth/types.js';
 import type { ScenarioAccessPolicy } from '../scenario.js';
 import type { EmulatorState, IssuedIdentity } from '../state.js';
 import { awsAuthConfigOf, mapCaller, type KubeCaller } from './mapping.js';
