@@ -1,4 +1,4 @@
-import type { Check, RunOptions } from '../engine/types.js';
+import type { Check, RunOptions } from '../checks/types.js';
 import { clusterCheck } from './cluster/cluster.js';
 import { endpointCheck } from './cluster/endpoint.js';
 import { awsIdentityCheck } from './identity/aws-identity.js';

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { redactText } from '../report/redact.js';
+import { redactText } from '../shared/redact.js';
 import { EXIT, UsageError } from './errors.js';
 import { buildProgram } from './program.js';
 

@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, statSync } from 'node:fs';
 import type { FleetReport, Report } from '../report/model.js';
 import { UsageError } from './errors.js';
 
@@ -35,8 +35,10 @@ export interface RenderedOutput {
 }
 
 /** Renders the report in a format; renderers are imported lazily and stay pure (no I/O). */
-export async function renderOutput(report: Report | FleetReport, format: OutputFormat, ctx: RenderContext): Promise<RenderedOutput> {
+export async function renderOutput(data: Report | FleetReport, format: OutputFormat, ctx: RenderContext): Promise<RenderedOutput> {
   const command = ctx.command ?? 'auth';
+  // Formats people read show outside text escaped; JSON escapes by itself, JUnit's XML drops what it cannot hold.
+  const report = format === 'json' || format === 'junit' ? data : (await import('../report/render/inert.js')).inert(data);
   switch (format) {
     case 'json':
       return { stdout: (await import('../report/render/json.js')).renderJson(report) };
@@ -67,6 +69,9 @@ export function writeOutput(out: RenderedOutput, stdout: NodeJS.WritableStream =
   stdout.write(out.stdout);
   if (!out.stepSummary) return;
   try {
+    // A FIFO or device would block the append (and the exit) forever: only a regular file, or a new one.
+    const info = statSync(out.stepSummary.path, { throwIfNoEntry: false });
+    if (info && !info.isFile()) throw new Error('it is not a regular file');
     appendFileSync(out.stepSummary.path, `${out.stepSummary.markdown}\n`);
   } catch (err) {
     stderr.write(`eksdoctor: could not append the report to $GITHUB_STEP_SUMMARY (${out.stepSummary.path}): ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { VERSION } from './version.js';
+import { VERSION } from '../shared/version.js';
 
 /**
  * The command tree (SPEC §3). Actions import their modules lazily so that `--version` and `rules`

@@ -1,6 +1,7 @@
-import type { Target } from '../rules/types.js';
-import type { Facts } from './facts.js';
-import type { Check, CheckContext, CheckOutcome, CheckStatus, Finding, RunOptions } from './types.js';
+import type { Facts } from '../checks/facts.js';
+import type { Check, CheckContext, CheckOutcome, CheckStatus, RunOptions } from '../checks/types.js';
+import type { Finding, RuleId } from '../rules/index.js';
+import type { Severity, Target } from '../rules/rule.js';
 
 export interface CheckResult {
   id: string;
@@ -8,11 +9,14 @@ export interface CheckResult {
   status: CheckStatus;
   durationMs: number;
   reason?: string;
+  /**
+   * The check could not run (status `error`), or was skipped because a check it depends on could not:
+   * its part of the path is unknown, not healthy (SPEC §4 verdict `incomplete`).
+   */
+  couldNotRun?: boolean;
 }
 
-export interface EmittedFinding extends Finding {
-  check: string;
-}
+export type EmittedFinding = Finding & { check: string };
 
 export interface EngineResult {
   checks: CheckResult[];
@@ -24,16 +28,16 @@ export interface EngineResult {
 }
 
 export interface EngineInput {
-  checks: Check[];
+  checks: readonly Check[];
   options: RunOptions;
   target: Target;
-  severityOf(rule: string): 'error' | 'warning' | 'info' | undefined;
+  severityOf(rule: string): Severity | undefined;
   onProgress?(message: string): void;
 }
 
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 /** Kept back from every call's bound (CheckContext.remainingMs) so the check can still report. */
-const REPORT_MARGIN_MS = 500;
+export const REPORT_MARGIN_MS = 500;
 
 class CheckTimeout extends Error {}
 
@@ -44,9 +48,10 @@ class CheckTimeout extends Error {}
 export async function runChecks(input: EngineInput): Promise<EngineResult> {
   const { checks, options, target } = input;
   const facts: Facts = {};
-  const deadline = Date.now() + options.timeoutMs;
+  const deadline = Math.min(Date.now() + options.timeoutMs, options.deadline ?? Infinity);
   const results = new Map<string, CheckResult>();
-  const halted = new Map<string, string>();
+  /** Why a check stopped its dependents, and whether that was because something could not run. */
+  const halted = new Map<string, { reason: string; couldNotRun: boolean }>();
   const findings = new Map<string, EmittedFinding[]>();
   const internalErrors: string[] = [];
   const byId = new Map(checks.map((c) => [c.id, c]));
@@ -70,20 +75,24 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
     return p;
   };
 
+  const finish = (check: Check, t0: number, status: CheckStatus, reason: string | undefined, couldNotRun = status === 'error') => {
+    results.set(check.id, { id: check.id, title: check.title, status, durationMs: Date.now() - t0, ...(reason !== undefined && { reason }), ...(couldNotRun && { couldNotRun }) });
+  };
+
   const runOne = async (check: Check): Promise<void> => {
     const t0 = Date.now();
     const blocked = check.dependsOn.find((d) => halted.has(d));
     if (blocked) {
-      const reason = `dependency failed: ${blocked} (${halted.get(blocked)})`;
-      results.set(check.id, { id: check.id, title: check.title, status: 'skip', durationMs: 0, reason });
-      halted.set(check.id, `skipped`);
+      const why = halted.get(blocked)!;
+      finish(check, t0, 'skip', `dependency failed: ${blocked} (${why.reason})`, why.couldNotRun);
+      halted.set(check.id, { reason: 'skipped', couldNotRun: why.couldNotRun });
       return;
     }
     const budget = Math.max(0, Math.min(check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, deadline - Date.now()));
     if (budget <= REPORT_MARGIN_MS) {
       const reason = 'no time left within --timeout';
-      results.set(check.id, { id: check.id, title: check.title, status: 'skip', durationMs: 0, reason });
-      halted.set(check.id, reason);
+      finish(check, t0, 'error', reason);
+      halted.set(check.id, { reason, couldNotRun: true });
       return;
     }
     input.onProgress?.(`${check.title}…`);
@@ -117,31 +126,26 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       const timedOut = err instanceof CheckTimeout;
       const reason = timedOut ? `timed out after ${(budget / 1000).toFixed(1)} s` : `internal error: ${describe(err)}`;
       if (!timedOut) internalErrors.push(`${check.id}: ${describe(err)}`);
-      results.set(check.id, { id: check.id, title: check.title, status: 'error', durationMs: Date.now() - t0, reason });
-      halted.set(check.id, reason);
+      finish(check, t0, 'error', reason);
+      halted.set(check.id, { reason, couldNotRun: true });
       return;
     } finally {
       clearTimeout(timer);
     }
-    const undeclared = outcome.findings.find((f) => !check.emits.includes(f.rule) || input.severityOf(f.rule) === undefined);
+    const undeclared = outcome.findings.find((f) => !(check.emits as readonly RuleId[]).includes(f.rule) || input.severityOf(f.rule) === undefined);
     if (undeclared) {
       const reason = `internal error: emitted undeclared rule ${undeclared.rule}`;
       internalErrors.push(`${check.id}: ${reason}`);
-      results.set(check.id, { id: check.id, title: check.title, status: 'error', durationMs: Date.now() - t0, reason });
-      halted.set(check.id, reason);
+      finish(check, t0, 'error', reason);
+      halted.set(check.id, { reason, couldNotRun: true });
       return;
     }
-    findings.set(check.id, outcome.findings.map((f) => ({ ...f, check: check.id })));
-    // A halt with no finding of its own means the check could not complete: that is an `error` with a reason.
-    const status = outcome.skip ? 'skip' : outcome.halt !== undefined && outcome.findings.length === 0 ? 'error' : statusOf(outcome.findings, input.severityOf);
-    results.set(check.id, {
-      id: check.id,
-      title: check.title,
-      status,
-      durationMs: Date.now() - t0,
-      ...((outcome.skip ?? outcome.halt) !== undefined && { reason: outcome.skip ?? outcome.halt }),
-    });
-    if (outcome.halt !== undefined || outcome.skip !== undefined) halted.set(check.id, outcome.halt ?? outcome.skip!);
+    findings.set(check.id, outcome.findings.map((f) => ({ ...f, check: check.id }) as EmittedFinding));
+    // A halt that no error or warning of the check explains means the check could not complete: status `error`.
+    const explained = outcome.findings.some((f) => input.severityOf(f.rule) !== 'info');
+    const status: CheckStatus = outcome.skip !== undefined ? 'skip' : outcome.halt !== undefined && !explained ? 'error' : statusOf(outcome.findings, input.severityOf);
+    finish(check, t0, status, outcome.skip ?? outcome.halt);
+    if (outcome.halt !== undefined || outcome.skip !== undefined) halted.set(check.id, { reason: (outcome.halt ?? outcome.skip)!, couldNotRun: status === 'error' });
   };
 
   await Promise.all(checks.map(start));
@@ -154,7 +158,7 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
   };
 }
 
-export function statusOf(findings: Finding[], severityOf: EngineInput['severityOf']): CheckStatus {
+export function statusOf(findings: readonly { rule: string }[], severityOf: EngineInput['severityOf']): CheckStatus {
   const severities = new Set(findings.map((f) => severityOf(f.rule)));
   return severities.has('error') ? 'fail' : severities.has('warning') ? 'warn' : 'pass';
 }

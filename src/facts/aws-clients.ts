@@ -26,7 +26,8 @@ import {
   fromTokenFile,
 } from '@aws-sdk/credential-providers';
 import { CredentialsProviderError, loadSharedConfigFiles } from '@smithy/core/config';
-import { redactText } from '../report/redact.js';
+import { redactText, registerSecret } from '../shared/redact.js';
+import { boundedHttpHandler } from './aws-http.js';
 
 /** Credentials as the SDK hands them to signers. */
 export interface AwsCredentials {
@@ -178,7 +179,7 @@ function createClients(opts: AwsClientsOptions): AwsClients {
     retryMode: 'standard',
     useFipsEndpoint: (env.AWS_USE_FIPS_ENDPOINT ?? '').toLowerCase() === 'true',
     useDualstackEndpoint: (env.AWS_USE_DUALSTACK_ENDPOINT ?? '').toLowerCase() === 'true',
-    requestHandler: { httpsAgent, httpAgent, connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    requestHandler: boundedHttpHandler({ httpsAgent, httpAgent, connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }),
   } as const;
 
   let sourceSts: STSClient | undefined;
@@ -412,6 +413,9 @@ function memoizeCredentials(resolve: Provider): Provider {
     if (current) return current;
     const p = resolve().then(
       (creds) => {
+        // Whatever the source (file, process, SSO, STS), these values must never be printed (SPEC §7).
+        registerSecret(creds.secretAccessKey);
+        registerSecret(creds.sessionToken);
         if (creds.expiration && creds.expiration.getTime() - Date.now() < 5 * 60_000) current = undefined;
         return creds;
       },
@@ -430,6 +434,7 @@ function memoizeCredentials(resolve: Provider): Provider {
 
 export type AwsErrorKind =
   | 'no-credentials'
+  | 'mfa-required'
   | 'profile-not-found'
   | 'sso-expired'
   | 'credentials-expired'
@@ -483,6 +488,8 @@ export function classifyAwsError(err: unknown): ClassifiedAwsError {
   if (name === 'ProfileNotFoundError') return out('profile-not-found');
   const isProviderError = name === 'CredentialsProviderError' || name === 'TokenProviderError' || name === 'ProviderError';
   if (isProviderError && SSO_MESSAGE.test(message)) return out('sso-expired');
+  // credential-provider-ini: "Profile X requires multi-factor authentication, but no MFA code callback was provided."
+  if (isProviderError && /requires multi-factor authentication/i.test(message)) return out('mfa-required');
   if (EXPIRED.has(name) || EXPIRED.has(sysCode) || /security token included in the request is expired/i.test(message)) return out('credentials-expired');
   if (INVALID.has(name) || INVALID.has(sysCode)) return out('credentials-invalid');
   if (isProviderError) return out('no-credentials');

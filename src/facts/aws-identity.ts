@@ -9,6 +9,7 @@ import { AssumeRoleError, classifyAwsError, type AwsClients, type CredentialOrig
 
 export type SdkIdentityProblem =
   | 'no-credentials'
+  | 'mfa-required'
   | 'profile-not-found'
   | 'credentials-expired'
   | 'sso-expired'
@@ -67,7 +68,7 @@ export async function getSdkIdentity(clients: AwsClients, opts: SdkIdentityOptio
 }
 
 /** Credential providers (SSO, process, IMDS) take no signal: stop waiting when the check's time is up. */
-function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+export function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return p;
   const aborted = () => Object.assign(new Error('credential resolution aborted: time is up'), { name: 'AbortError' });
   if (signal.aborted) return Promise.reject(aborted());
@@ -91,6 +92,7 @@ export function identityFailure(err: unknown, profile?: string): Extract<SdkIden
   }
   switch (c.kind) {
     case 'no-credentials':
+    case 'mfa-required':
     case 'profile-not-found':
     case 'sso-expired':
     case 'credentials-expired':

@@ -12,6 +12,7 @@ import {
   type CloudWatchLogsClient,
   type ResultField,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { errorMessage } from './aws-clients.js';
 import { matchesPrincipal, parseAuthenticatorLine, type AuthenticatorEvent, type PrincipalRef } from './authenticator-log.js';
 
 export const AUTHENTICATOR_STREAM_PREFIX = 'authenticator';
@@ -27,12 +28,16 @@ export interface LogsDenied {
   message: string;
 }
 
-export interface AuthenticatorLogStatus {
-  groupExists: boolean;
-  /** False as well when the group is missing. */
-  streamsExist: boolean;
-  denied?: LogsDenied;
-}
+export type AuthenticatorLogStatus =
+  | {
+      ok: true;
+      groupExists: boolean;
+      /** False as well when the group is missing. */
+      streamsExist: boolean;
+      denied?: LogsDenied;
+    }
+  /** Throttled past the SDK's retries, a 5xx, an unreadable answer: the logs could not be read. */
+  | { ok: false; message: string };
 
 /** Is authenticator logging producing anything? One DescribeLogStreams on the cluster's group. */
 export async function authenticatorLogStatus(
@@ -48,12 +53,12 @@ export async function authenticatorLogStatus(
       new DescribeLogStreamsCommand({ logGroupName: groupName, logStreamNamePrefix: AUTHENTICATOR_STREAM_PREFIX, limit: 1 }),
       { abortSignal: signal },
     );
-    return { groupExists: true, streamsExist: (streams.logStreams ?? []).length > 0 };
+    return { ok: true, groupExists: true, streamsExist: (streams.logStreams ?? []).length > 0 };
   } catch (err) {
-    if (errorName(err) === 'ResourceNotFoundException') return { groupExists: false, streamsExist: false };
+    if (errorName(err) === 'ResourceNotFoundException') return { ok: true, groupExists: false, streamsExist: false };
     const denied = deniedFrom(err, 'logs:DescribeLogStreams');
-    if (denied) return { groupExists: true, streamsExist: false, denied };
-    throw err;
+    if (denied) return { ok: true, groupExists: true, streamsExist: false, denied };
+    return { ok: false, message: errorMessage(err) };
   }
 }
 
@@ -78,7 +83,10 @@ export interface FindAuthenticatorEventsOptions {
   method?: LogsSearchMethod;
 }
 
+export type AuthenticatorEventsOutcome = AuthenticatorEventsResult | { ok: false; message: string };
+
 export interface AuthenticatorEventsResult {
+  ok: true;
   /** Lines about the principal (granted, denied, STS response), newest first. */
   events: LoggedAuthenticatorEvent[];
   /**
@@ -109,10 +117,15 @@ const INSIGHTS_LIMIT = 100;
  * FilterLogEvents is denied (and the method of choice when asked for). Server-side narrowing is only a
  * first cut: every returned line is parsed and matched here (emulators, and moto, ignore patterns).
  */
-export async function findAuthenticatorEvents(
-  client: CloudWatchLogsClient,
-  options: FindAuthenticatorEventsOptions,
-): Promise<AuthenticatorEventsResult> {
+export async function findAuthenticatorEvents(client: CloudWatchLogsClient, options: FindAuthenticatorEventsOptions): Promise<AuthenticatorEventsOutcome> {
+  try {
+    return await searchEvents(client, options);
+  } catch (err) {
+    return { ok: false, message: errorMessage(err) };
+  }
+}
+
+async function searchEvents(client: CloudWatchLogsClient, options: FindAuthenticatorEventsOptions): Promise<AuthenticatorEventsResult> {
   const first = options.method ?? 'filter';
   const second: LogsSearchMethod = first === 'filter' ? 'insights' : 'filter';
   const firstResult = await runMethod(client, first, options);
@@ -147,7 +160,7 @@ async function searchWithFilter(client: CloudWatchLogsClient, o: FindAuthenticat
   } catch (err) {
     if (errorName(err) === 'ResourceNotFoundException') return { ...collector.result('filter'), groupMissing: true };
     const denied = deniedFrom(err, 'logs:FilterLogEvents');
-    if (denied) return { events: [], unattributed: [], method: 'filter', denied };
+    if (denied) return { ok: true, events: [], unattributed: [], method: 'filter', denied };
     throw err;
   }
   const result = collector.result('filter');
@@ -246,15 +259,15 @@ async function searchWithInsights(client: CloudWatchLogsClient, o: FindAuthentic
     );
     queryId = started.queryId;
   } catch (err) {
-    if (errorName(err) === 'ResourceNotFoundException') return { events: [], unattributed: [], method: 'insights', groupMissing: true };
+    if (errorName(err) === 'ResourceNotFoundException') return { ok: true, events: [], unattributed: [], method: 'insights', groupMissing: true };
     const denied = deniedFrom(err, 'logs:StartQuery');
-    if (denied) return { events: [], unattributed: [], method: 'insights', denied };
+    if (denied) return { ok: true, events: [], unattributed: [], method: 'insights', denied };
     throw err;
   }
   if (!queryId) throw new Error('StartQuery returned no queryId');
 
   const polled = await pollQuery(client, queryId, o);
-  if ('denied' in polled) return { events: [], unattributed: [], method: 'insights', denied: polled.denied };
+  if ('denied' in polled) return { ok: true, events: [], unattributed: [], method: 'insights', denied: polled.denied };
   const collector = new EventCollector(o.principal);
   for (const row of polled.rows) {
     const field = (name: string) => row.find((f) => f.field === name)?.value;
@@ -333,6 +346,7 @@ class EventCollector {
   result(method: LogsSearchMethod): AuthenticatorEventsResult {
     const newestFirst = (a: LoggedAuthenticatorEvent, b: LoggedAuthenticatorEvent) => b.timestamp - a.timestamp;
     const result: AuthenticatorEventsResult = {
+      ok: true,
       events: this.matched.sort(newestFirst),
       unattributed: this.unattributed.sort(newestFirst).slice(0, MAX_UNATTRIBUTED),
       method,

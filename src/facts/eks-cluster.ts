@@ -6,6 +6,9 @@ import { createHash } from 'node:crypto';
 import { DescribeClusterCommand, ListClustersCommand, type Cluster, type EKSClient } from '@aws-sdk/client-eks';
 import { AssumeRoleError, classifyAwsError } from './aws-clients.js';
 
+export type AuthenticationMode = 'CONFIG_MAP' | 'API_AND_CONFIG_MAP' | 'API';
+const AUTHENTICATION_MODES: readonly AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
+
 export interface EksClusterInfo {
   name: string;
   arn?: string;
@@ -15,8 +18,8 @@ export interface EksClusterInfo {
   /** Base64 PEM, as `certificateAuthority.data` (the same form `update-kubeconfig` writes). */
   caData?: string;
   version?: string;
-  /** `CONFIG_MAP | API_AND_CONFIG_MAP | API`; EKS omits accessConfig on old clusters: treat as CONFIG_MAP. */
-  authenticationMode?: string;
+  /** EKS omits accessConfig on clusters older than access entries: those are CONFIG_MAP. */
+  authenticationMode: AuthenticationMode;
   bootstrapClusterCreatorAdminPermissions?: boolean;
   endpointPublicAccess?: boolean;
   endpointPrivateAccess?: boolean;
@@ -89,7 +92,7 @@ export function toClusterInfo(c: Cluster, fallbackName = ''): EksClusterInfo {
     endpoint: c.endpoint,
     caData: c.certificateAuthority?.data,
     version: c.version,
-    authenticationMode: c.accessConfig?.authenticationMode,
+    authenticationMode: AUTHENTICATION_MODES.find((m) => m === c.accessConfig?.authenticationMode) ?? 'CONFIG_MAP',
     bootstrapClusterCreatorAdminPermissions: c.accessConfig?.bootstrapClusterCreatorAdminPermissions,
     endpointPublicAccess: vpc?.endpointPublicAccess,
     endpointPrivateAccess: vpc?.endpointPrivateAccess,

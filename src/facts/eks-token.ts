@@ -4,6 +4,7 @@
  * Facts and error wording: kubernetes-sigs/aws-iam-authenticator pkg/token/token.go (Verify),
  * botocore auth.py SigV4QueryAuth (what `aws eks get-token` signs).
  */
+import { registerSecret } from '../shared/redact.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -99,8 +100,15 @@ export type DecodedEksToken =
 
 export interface DecodeEksTokenOptions {
   now?: Date;
-  /** Which `host[:port]` values count as STS; default: real STS host names and loopback (the emulator). */
+  /** Which `host[:port]` values count as STS; default: the STS host names of `partition`. */
   acceptHost?: (host: string) => boolean;
+  /** The cluster's partition (`aws`, `aws-cn`, …): STS hosts of another partition are refused, as the authenticator refuses them. */
+  partition?: string;
+  /**
+   * The STS endpoint the run is configured with (AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL): `aws eks
+   * get-token` presigns for it, so its host (and scheme) is accepted too, as the user chose it.
+   */
+  configuredEndpoint?: string;
 }
 
 /** aws-iam-authenticator parameterWhitelist. */
@@ -123,11 +131,12 @@ export function decodeEksToken(token: string, opts: DecodeEksTokenOptions = {}):
   const parsed = parseUrl(url);
   // Go's url.Parse error quotes the input, which would carry the signature: redact it.
   if (!parsed) return fail(`parse "${REDACTED}": invalid URL`);
-  // Real tokens are https-only; an emulator's loopback STS (AWS_ENDPOINT_URL=http://127.0.0.1:…) may be plain http.
-  if (parsed.scheme !== 'https' && !(parsed.scheme === 'http' && isLoopbackHost(parsed.host))) {
-    return fail(`unexpected scheme "${parsed.scheme}" in pre-signed URL`);
-  }
-  const hostError = stsHostError(parsed.host, opts.acceptHost ?? isAcceptedStsHost);
+  const isConfigured = configuredStsHost(opts.configuredEndpoint) === parsed.host.toLowerCase();
+  // Real tokens are https-only; a configured endpoint (an emulator) may be plain http.
+  // TEMPORARY (until the emulator has its own decoder): an explicit acceptHost admits plain http too.
+  const httpAllowed = isConfigured || (opts.acceptHost !== undefined && opts.acceptHost(parsed.host));
+  if (parsed.scheme !== 'https' && !(httpAllowed && parsed.scheme === 'http')) return fail(`unexpected scheme "${parsed.scheme}" in pre-signed URL`);
+  const hostError = isConfigured ? undefined : stsHostError(parsed.host, opts.acceptHost ?? ((h) => isStsHostname(h, opts.partition)));
   if (hostError) return fail(hostError);
   if (parsed.path !== '/') return fail('unexpected path in pre-signed URL');
 
@@ -165,6 +174,9 @@ export function decodeEksToken(token: string, opts: DecodeEksTokenOptions = {}):
     return fail(`error parsing X-Amz-Date parameter ${dateRaw} into format 20060102T150405Z: parsing time "${dateRaw}" as "20060102T150405Z": cannot parse`);
   }
 
+  // The signature and session token inside a token are secrets wherever they are quoted later (SPEC §7).
+  registerSecret(lowerParams.get('x-amz-signature'));
+  registerSecret(lowerParams.get('x-amz-security-token'));
   const credential = lowerParams.get('x-amz-credential') ?? '';
   const [accessKeyId = '', , region] = credential.split('/');
   const params: Record<string, string> = {};
@@ -273,12 +285,40 @@ export function redactPresignedUrl(url: string): string {
   return url.replace(/([?&](?:X-Amz-Signature|X-Amz-Security-Token)=)[^&]*/gi, `$1${REDACTED}`);
 }
 
-/** token.go verifySTSHostnameFormat, simplified: `sts.amazonaws.com` or `sts[-fips].[dualstack.]<region>.<partition domain>`. */
-export function isStsHostname(host: string): boolean {
-  return (
-    host === 'sts.amazonaws.com' ||
-    /^sts(-fips)?\.([a-z0-9]([a-z0-9-]*[a-z0-9])?)\.(amazonaws\.com|amazonaws\.com\.cn|api\.aws|api\.amazonwebservices\.com\.cn|c2s\.ic\.gov|sc2s\.sgov\.gov)$/.test(host)
-  );
+/** STS domains per partition, regular then dual-stack (aws-iam-authenticator pkg/endpoints, the SDK's STS resolver). */
+const STS_DOMAINS: Record<string, readonly string[]> = {
+  aws: ['amazonaws.com', 'api.aws'],
+  'aws-us-gov': ['amazonaws.com', 'api.aws'],
+  'aws-cn': ['amazonaws.com.cn', 'api.amazonwebservices.com.cn'],
+  'aws-iso': ['c2s.ic.gov'],
+  'aws-iso-b': ['sc2s.sgov.gov'],
+  'aws-iso-e': ['cloud.adc-e.uk'],
+  'aws-iso-f': ['csp.hci.ic.gov'],
+};
+
+/** The partition a region belongs to, by its name (us-gov-west-1 → aws-us-gov, cn-north-1 → aws-cn). */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
+  if (region.startsWith('us-isof-')) return 'aws-iso-f';
+  return 'aws';
+}
+
+/**
+ * token.go verifySTSHostnameFormat: `sts.amazonaws.com` (the aws partition only), or
+ * `sts[-fips].<region>.<domain>` where the region belongs to the cluster's partition and the domain
+ * is that partition's (regular or dual-stack). Without a partition, the region's own one.
+ */
+export function isStsHostname(host: string, partition?: string): boolean {
+  if (host === 'sts.amazonaws.com') return (partition ?? 'aws') === 'aws';
+  const m = /^sts(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(.+)$/.exec(host);
+  if (!m) return false;
+  const regionPartition = partitionOfRegion(m[1]!);
+  if (partition !== undefined && regionPartition !== partition) return false;
+  return (STS_DOMAINS[regionPartition] ?? []).includes(m[2]!);
 }
 
 /** Loopback `host[:port]`: where the embedded emulator's STS listens. */
@@ -286,8 +326,13 @@ export function isLoopbackHost(host: string): boolean {
   return /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d{1,5})?$/.test(host);
 }
 
-function isAcceptedStsHost(host: string): boolean {
-  return isStsHostname(host) || isLoopbackHost(host);
+function configuredStsHost(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  try {
+    return new URL(endpoint).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Returns the authenticator's host error, or undefined when accepted. */

@@ -6,6 +6,8 @@ export interface ExecPluginIntent {
   /** `aws-cli`: `aws eks get-token` (also our own `eksdoctor-aws`); `aws-iam-authenticator`; `other`. */
   kind: 'aws-cli' | 'aws-iam-authenticator' | 'other';
   clusterName?: string;
+  /** Outposts `--cluster-id`: the ID the token names (x-k8s-aws-id), not a cluster name (awscli get_token.py). */
+  clusterId?: string;
   region?: string;
   roleArn?: string;
   /** The AWS profile the plugin uses: `--profile` beats `AWS_PROFILE`, as in the AWS CLI. */
@@ -29,7 +31,8 @@ export function parseExecPlugin(exec: ExecConfig): ExecPluginIntent {
   if (AWS_CLI_NAMES.has(name)) {
     return {
       kind: 'aws-cli',
-      clusterName: args.get('--cluster-name') ?? args.get('--cluster-id'),
+      clusterName: args.get('--cluster-name'),
+      clusterId: args.get('--cluster-id'),
       region: args.get('--region') ?? envRegion,
       // update-kubeconfig writes `--role` (argparse prefix of get-token's --role-arn; awscli customizations/eks/update_kubeconfig.py).
       roleArn: args.get('--role-arn') ?? args.get('--role'),
@@ -51,7 +54,7 @@ export function parseExecPlugin(exec: ExecConfig): ExecPluginIntent {
   return { kind: 'other', profile: envProfile, profileSource: envProfile ? 'exec-env' : undefined };
 }
 
-/** `--flag value` and `--flag=value` pairs; the first occurrence wins, as the AWS CLI's parser keeps it. */
+/** `--flag value` and `--flag=value` pairs; the last occurrence wins, as argparse (the AWS CLI's parser) keeps it. */
 function splitArgs(args: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
@@ -60,7 +63,7 @@ function splitArgs(args: string[]): Map<string, string> {
     const eq = a.indexOf('=');
     const [flag, value] = eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, args[i + 1]];
     if (value === undefined || (eq < 0 && value.startsWith('-'))) continue;
-    if (!out.has(flag)) out.set(flag, value);
+    out.set(flag, value);
     if (eq < 0) i++;
   }
   return out;

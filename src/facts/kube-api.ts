@@ -9,10 +9,13 @@
  * because client-node would run the kubeconfig's exec plugin itself; we already ran it once and pass
  * the token in. Requests are only GETs and the non-persisting review POSTs (SPEC §1: read-only).
  */
-import { Agent as HttpAgent, request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP, type Socket } from 'node:net';
-import { classifyTransportError, DeadlineError, isPemCertificate, parseServerUrl, USER_AGENT, type ProbeProblem, type ProbeStage, type ServerUrl } from './kube-probe.js';
+import { STATUS_CODES } from 'node:http';
+import { USER_AGENT } from '../shared/version.js';
+import type { NetProblem, NetStage } from './net/failure.js';
+import { HttpClient } from './net/http.js';
+
+/** What kubectl sends: a bearer token (exec plugin, static, token file) or a client certificate. Secret: never evidence. */
+export type KubeCredential = { kind: 'token'; token: string } | { kind: 'client-certificate'; certPem: string; keyPem: string } | { kind: 'none' };
 
 export interface KubeApiOptions {
   /** kubeconfig `server:` URL. */
@@ -20,22 +23,23 @@ export interface KubeApiOptions {
   /** PEM of the cluster CA (kubeconfig `certificate-authority-data` decoded, or the file read); else the system roots. */
   caPem?: string;
   insecure?: boolean;
-  /** The bearer token (e.g. `k8s-aws-v1.…` from the exec plugin). Sent in one header; never returned, logged or echoed. */
-  token: string;
-  /** Bound for each call, from sending the request to the last byte of the answer. */
-  timeoutMs: number;
-  /** Ends every call in flight (the check's deadline). */
-  signal?: AbortSignal;
+  tlsServerName?: string;
+  proxyUrl?: string;
+  /** The environment whose HTTPS_PROXY / NO_PROXY apply (client-go honours them). */
+  env?: NodeJS.ProcessEnv;
+  credential: KubeCredential;
   /** Largest response body read; more is a `response-too-large` failure. Default 4 MiB. */
   maxResponseBytes?: number;
 }
 
+/** Each call is bounded by its own deadline and the caller's signal (the check that asks). */
+export interface CallOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
 export type KubeTransportProblem =
-  | ProbeProblem
-  /** The body exceeded maxResponseBytes (a hostile or broken server). */
-  | 'response-too-large'
-  /** The connection closed before the whole body arrived. */
-  | 'response-truncated'
+  | NetProblem
   /** The body is not JSON, or not the object the call expects. */
   | 'response-invalid';
 
@@ -58,7 +62,7 @@ export interface KubeApiFailure {
   details?: StatusDetails;
   /** Set when there is no usable answer: transport failures (with `stage`) and bad bodies. */
   problem?: KubeTransportProblem;
-  stage?: Exclude<ProbeStage, 'url'>;
+  stage?: NetStage;
   /** Node's error code, or `ETIMEDOUT` / `ABORT_ERR` for our own bound or the caller's signal. */
   code?: string;
 }
@@ -121,17 +125,15 @@ export interface BindingsResult { clusterRoleBindings: BindingList; roleBindings
 export type PodsResult = { ok: true; namespace: string; /** First page only (limit=1): enough to prove `list pods` is allowed. */ names: string[]; more: boolean } | KubeApiFailure;
 
 export interface KubeApiClient {
-  whoAmI(): Promise<WhoAmIResult>;
-  canI(checks: AccessCheck[]): Promise<CanIResult>;
-  rules(namespace: string): Promise<RulesResult>;
-  getConfigMap(namespace: string, name: string): Promise<ConfigMapResult>;
-  listBindings(): Promise<BindingsResult>;
-  listPods(namespace: string): Promise<PodsResult>;
+  whoAmI(o: CallOptions): Promise<WhoAmIResult>;
+  canI(checks: AccessCheck[], o: CallOptions): Promise<CanIResult>;
+  rules(namespace: string, o: CallOptions): Promise<RulesResult>;
+  getConfigMap(namespace: string, name: string, o: CallOptions): Promise<ConfigMapResult>;
+  listBindings(o: CallOptions): Promise<BindingsResult>;
+  listPods(namespace: string, o: CallOptions): Promise<PodsResult>;
   /** Closes the keep-alive connections. */
   close(): void;
 }
-
-const STALE_SOCKET = Symbol('stale keep-alive socket');
 const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** RBAC lists are read 500 at a time (kubectl's chunk size) up to this many pages. */
 const LIST_PAGE_SIZE = 500;
@@ -147,42 +149,32 @@ type Json = Record<string, unknown>;
 type Answer = { ok: true; status: number; body: Json } | KubeApiFailure;
 
 class Client implements KubeApiClient {
-  /** Private field: JSON.stringify, util.inspect of the options object, or a spread never shows it. */
-  readonly #token: string;
-  readonly #target: ServerUrl | undefined;
-  readonly #agent: HttpAgent | HttpsAgent;
-  readonly #caProblem: boolean;
-  readonly #timeoutMs: number;
-  readonly #signal: AbortSignal | undefined;
-  readonly #maxBytes: number;
-  readonly #server: string;
+  readonly #http: HttpClient;
+  /** Private field: JSON.stringify, util.inspect of the client, or a spread never shows it. */
+  readonly #secret: string | undefined;
 
   constructor(opts: KubeApiOptions) {
-    this.#token = opts.token;
-    this.#server = opts.server;
-    this.#target = parseServerUrl(opts.server);
-    this.#timeoutMs = opts.timeoutMs;
-    this.#signal = opts.signal;
-    this.#maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.#caProblem = opts.caPem !== undefined && !isPemCertificate(opts.caPem);
-    // One keep-alive agent per client: the review calls reuse one TLS session instead of a handshake each.
-    this.#agent = this.#target?.https === false
-      ? new HttpAgent({ keepAlive: true, maxSockets: 8 })
-      : new HttpsAgent({
-        keepAlive: true, maxSockets: 8, rejectUnauthorized: !opts.insecure,
-        ...(opts.caPem !== undefined && !this.#caProblem ? { ca: opts.caPem } : {}),
-      });
+    const c = opts.credential;
+    this.#secret = c.kind === 'token' ? c.token : undefined;
+    this.#http = new HttpClient({
+      server: opts.server,
+      tls: { ca: opts.caPem, insecure: opts.insecure, serverName: opts.tlsServerName, ...(c.kind === 'client-certificate' && { cert: c.certPem, key: c.keyPem }) },
+      env: opts.env,
+      proxyUrl: opts.proxyUrl,
+      headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, ...(c.kind === 'token' && { Authorization: `Bearer ${c.token}` }) },
+      maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    });
   }
 
   close(): void {
-    this.#agent.destroy();
+    this.#http.close();
   }
 
-  async whoAmI(): Promise<WhoAmIResult> {
+  async whoAmI(o: CallOptions): Promise<WhoAmIResult> {
     let last: KubeApiFailure | undefined;
     for (const version of SELF_SUBJECT_REVIEW_VERSIONS) {
       const apiVersion = `authentication.k8s.io/${version}`;
-      const r = await this.#call('POST', `/apis/${apiVersion}/selfsubjectreviews`, { apiVersion, kind: 'SelfSubjectReview', metadata: {} });
+      const r = await this.#call('POST', `/apis/${apiVersion}/selfsubjectreviews`, o, { apiVersion, kind: 'SelfSubjectReview', metadata: {} });
       if (!r.ok) {
         // Only "this version is not served" moves on; 401/403 and transport failures are the answer.
         if (r.status === 404 && !r.problem) { last = r; continue; }
@@ -198,13 +190,13 @@ class Client implements KubeApiClient {
     };
   }
 
-  async canI(checks: AccessCheck[]): Promise<CanIResult> {
+  async canI(checks: AccessCheck[], o: CallOptions): Promise<CanIResult> {
     const answers = await Promise.all(checks.map(async (c): Promise<AccessCheckResult | KubeApiFailure> => {
       const resourceAttributes: Json = { verb: c.verb, resource: c.resource, group: c.group ?? '' };
       if (c.namespace !== undefined) resourceAttributes.namespace = c.namespace;
       if (c.subresource !== undefined) resourceAttributes.subresource = c.subresource;
       if (c.name !== undefined) resourceAttributes.name = c.name;
-      const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', o, {
         apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec: { resourceAttributes },
       });
       if (!r.ok) return r;
@@ -223,8 +215,8 @@ class Client implements KubeApiClient {
     return { ok: true, results: answers as AccessCheckResult[] };
   }
 
-  async rules(namespace: string): Promise<RulesResult> {
-    const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+  async rules(namespace: string, o: CallOptions): Promise<RulesResult> {
+    const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', o, {
       apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', metadata: {}, spec: { namespace },
     });
     if (!r.ok) return r;
@@ -242,8 +234,8 @@ class Client implements KubeApiClient {
     };
   }
 
-  async getConfigMap(namespace: string, name: string): Promise<ConfigMapResult> {
-    const r = await this.#call('GET', `/api/v1/namespaces/${seg(namespace)}/configmaps/${seg(name)}`);
+  async getConfigMap(namespace: string, name: string, o: CallOptions): Promise<ConfigMapResult> {
+    const r = await this.#call('GET', `/api/v1/namespaces/${seg(namespace)}/configmaps/${seg(name)}`, o);
     if (!r.ok) return r;
     const data = field(r.body, 'data');
     if (data !== undefined && data !== null && !isObject(data)) return invalid(r.status, 'the ConfigMap\'s data is not a mapping');
@@ -253,16 +245,16 @@ class Client implements KubeApiClient {
     return { ok: true, name, namespace, data: out, ...(typeof rv === 'string' ? { resourceVersion: rv } : {}) };
   }
 
-  async listBindings(): Promise<BindingsResult> {
+  async listBindings(o: CallOptions): Promise<BindingsResult> {
     const [clusterRoleBindings, roleBindings] = await Promise.all([
-      this.#listAll('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', 'ClusterRoleBinding'),
-      this.#listAll('/apis/rbac.authorization.k8s.io/v1/rolebindings', 'RoleBinding'),
+      this.#listAll('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', 'ClusterRoleBinding', o),
+      this.#listAll('/apis/rbac.authorization.k8s.io/v1/rolebindings', 'RoleBinding', o),
     ]);
     return { clusterRoleBindings, roleBindings };
   }
 
-  async listPods(namespace: string): Promise<PodsResult> {
-    const r = await this.#call('GET', `/api/v1/namespaces/${seg(namespace)}/pods?limit=1`);
+  async listPods(namespace: string, o: CallOptions): Promise<PodsResult> {
+    const r = await this.#call('GET', `/api/v1/namespaces/${seg(namespace)}/pods?limit=1`, o);
     if (!r.ok) return r;
     const items = field(r.body, 'items');
     if (items !== null && items !== undefined && !Array.isArray(items)) return invalid(r.status, 'the pod list has no items');
@@ -274,11 +266,11 @@ class Client implements KubeApiClient {
     };
   }
 
-  async #listAll(path: string, kind: RbacBinding['kind']): Promise<BindingList> {
+  async #listAll(path: string, kind: RbacBinding['kind'], o: CallOptions): Promise<BindingList> {
     const items: RbacBinding[] = [];
     let cont = '';
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const r = await this.#call('GET', `${path}?limit=${LIST_PAGE_SIZE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+      const r = await this.#call('GET', `${path}?limit=${LIST_PAGE_SIZE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, o);
       if (!r.ok) return r;
       const raw = field(r.body, 'items');
       if (raw !== null && raw !== undefined && !Array.isArray(raw)) return invalid(r.status, `the ${kind} list has no items`);
@@ -294,96 +286,11 @@ class Client implements KubeApiClient {
   }
 
   /** One request: never throws; 2xx JSON objects are `ok`, everything else a classified failure. */
-  async #call(method: 'GET' | 'POST', path: string, body?: Json): Promise<Answer> {
-    const first = await this.#send(method, path, body);
-    // A keep-alive connection the server closed while idle resets on reuse; Node's own http client
-    // retries that case only for idempotent requests, and ours are GETs or non-persisting reviews.
-    if (first !== STALE_SOCKET) return first;
-    const second = await this.#send(method, path, body);
-    return second !== STALE_SOCKET ? second : { ok: false, status: 0, stage: 'http', problem: 'http-other', code: 'ECONNRESET', message: 'the server reset the connection before answering' };
-  }
-
-  #send(method: 'GET' | 'POST', path: string, body?: Json): Promise<Answer | typeof STALE_SOCKET> {
-    const target = this.#target;
-    if (!target) return Promise.resolve({ ok: false, status: 0, problem: 'invalid-url', message: `server "${this.#server}" is not an http(s) URL` });
-    if (this.#caProblem) return Promise.resolve({ ok: false, status: 0, stage: 'tls', problem: 'ca-invalid', message: 'the certificate-authority data is not a PEM certificate' });
-    if (this.#signal?.aborted) return Promise.resolve(this.#transportFailure(new DeadlineError('ABORT_ERR'), undefined));
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    return new Promise<Answer | typeof STALE_SOCKET>((resolve) => {
-      let settled = false;
-      let stage: Exclude<ProbeStage, 'url'> | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      let req: ClientRequest | undefined;
-      const onAbort = () => req?.destroy(new DeadlineError('ABORT_ERR'));
-      let reused = false;
-      let answered = false;
-      const finish = (a: Answer | typeof STALE_SOCKET) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.#signal?.removeEventListener('abort', onAbort);
-        resolve(a);
-      };
-      const request = target.https ? httpsRequest : httpRequest;
-      try {
-        req = request({
-          host: target.host, port: target.port, method, path: `${target.basePath}${path}`, agent: this.#agent,
-          headers: {
-            Authorization: `Bearer ${this.#token}`,
-            Accept: 'application/json',
-            'User-Agent': USER_AGENT,
-            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
-          },
-        });
-      } catch (err) {
-        // Synchronous refusals, e.g. ERR_INVALID_CHAR for a token with a newline (Node's message names the header, not its value).
-        finish(this.#transportFailure(err, undefined));
-        return;
-      }
-      const r = req;
-      // The bound covers everything: lookup, connect, handshake, waiting for headers, reading the body.
-      timer = setTimeout(() => r.destroy(new DeadlineError('ETIMEDOUT')), Math.max(0, this.#timeoutMs));
-      this.#signal?.addEventListener('abort', onAbort, { once: true });
-      r.once('socket', (socket: Socket) => {
-        // Where we are, so a timeout is named for its stage (a reused keep-alive socket is already past TLS).
-        if (!socket.connecting) { stage = 'http'; reused = true; return; }
-        stage = isIP(target.host) ? 'tcp' : 'dns';
-        socket.once('lookup', () => { stage = 'tcp'; });
-        socket.once('connect', () => { stage = target.https ? 'tls' : 'http'; });
-        socket.once('secureConnect', () => { stage = 'http'; });
-      });
-      r.on('error', (err) => {
-        const reset = (err as { code?: string }).code === 'ECONNRESET' || (err as { code?: string }).code === 'EPIPE';
-        finish(reused && reset && !answered && !(err instanceof DeadlineError) ? STALE_SOCKET : this.#transportFailure(err, stage));
-      });
-      r.once('response', (res: IncomingMessage) => {
-        answered = true;
-        const status = res.statusCode ?? 0;
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > this.#maxBytes) {
-          finish(tooLarge(status, this.#maxBytes));
-          r.destroy();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > this.#maxBytes) {
-            finish(tooLarge(status, this.#maxBytes));
-            r.destroy(); // stop reading: a hostile server sending 1 GB costs us maxBytes, not 1 GB
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.once('error', (err) => finish(err instanceof DeadlineError ? this.#transportFailure(err, 'http') : truncated(status)));
-        res.once('end', () => finish(this.#answer(status, res.headers['content-type'], Buffer.concat(chunks).toString('utf8'))));
-        res.once('close', () => {
-          if (!res.complete) finish(truncated(status));
-        });
-      });
-      r.end(payload);
-    });
+  async #call(method: 'GET' | 'POST', path: string, o: CallOptions, body?: Json): Promise<Answer> {
+    const r = await this.#http.request({ method, path, timeoutMs: o.timeoutMs, signal: o.signal, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    if (!r.ok) return { ok: false, status: r.status ?? 0, problem: r.problem, stage: r.stage, ...(r.code && { code: r.code }), message: this.#redact(r.message) };
+    const contentType = r.headers['content-type'];
+    return this.#answer(r.status, Array.isArray(contentType) ? contentType[0] : contentType, r.body);
   }
 
   #answer(status: number, contentType: string | undefined, text: string): Answer {
@@ -418,13 +325,6 @@ class Client implements KubeApiClient {
     };
   }
 
-  #transportFailure(err: unknown, stage: Exclude<ProbeStage, 'url'> | undefined): KubeApiFailure {
-    const where = { host: this.#target?.host, port: this.#target?.port, timeoutMs: this.#timeoutMs };
-    const c = classifyTransportError(err, err instanceof DeadlineError ? stage ?? 'http' : stage === 'http' ? undefined : stage, where);
-    const s = stageOfProblem(c.problem) ?? stage;
-    return { ok: false, status: 0, problem: c.problem, ...(s ? { stage: s } : {}), ...(c.code ? { code: c.code } : {}), message: this.#redact(c.message) };
-  }
-
   /** A short, single-line, secret-free excerpt of a body for a message. */
   #snippet(text: string): string {
     const one = text.replace(/\s+/g, ' ').trim();
@@ -432,9 +332,8 @@ class Client implements KubeApiClient {
   }
 
   #redact(text: string): string {
-    let out = text.replace(/k8s-aws-v1\.[A-Za-z0-9_-]+/g, 'k8s-aws-v1.…');
-    if (this.#token.length >= 8) out = out.split(this.#token).join('…');
-    return out;
+    const out = text.replace(/k8s-aws-v1\.[A-Za-z0-9_-]+/g, 'k8s-aws-v1.…');
+    return this.#secret && this.#secret.length >= 8 ? out.split(this.#secret).join('…') : out;
   }
 }
 
@@ -451,24 +350,8 @@ function worstFailure(failures: KubeApiFailure[]): KubeApiFailure {
   return [...failures].sort((a, b) => rank(a) - rank(b))[0]!;
 }
 
-function stageOfProblem(p: KubeTransportProblem): Exclude<ProbeStage, 'url'> | undefined {
-  if (p.startsWith('dns-')) return 'dns';
-  if (p.startsWith('connect-')) return 'tcp';
-  if (p.startsWith('tls-') || p === 'ca-invalid') return 'tls';
-  if (p.startsWith('http-')) return 'http';
-  return undefined;
-}
-
 function invalid(status: number, message: string): KubeApiFailure {
   return { ok: false, status, problem: 'response-invalid', message };
-}
-
-function tooLarge(status: number, max: number): KubeApiFailure {
-  return { ok: false, status, problem: 'response-too-large', message: `the answer exceeded ${max} bytes and was cut off` };
-}
-
-function truncated(status: number): KubeApiFailure {
-  return { ok: false, status, problem: 'response-truncated', message: 'the connection closed before the whole answer arrived' };
 }
 
 function userInfo(u: unknown): UserInfo | undefined {

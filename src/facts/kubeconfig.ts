@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import type { Finding } from '../engine/types.js';
-import { isRecord, lineOf, readYamlFile, type YamlRead } from './yaml-file.js';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { isRecord } from '../shared/records.js';
+import { registerSecret, registerSecretEnv } from '../shared/redact.js';
+import { lineOf, readYamlFile, type YamlRead } from './yaml-file.js';
 
 export interface ExecEnvVar { name: string; value: string }
 
@@ -20,18 +21,31 @@ export interface KubeCluster {
   server?: string;
   /** Base64 PEM as written by `aws eks update-kubeconfig`. */
   caData?: string;
+  /** `certificate-authority`, resolved against the kubeconfig's directory as client-go does (ResolvePaths). */
   caFile?: string;
   insecureSkipTlsVerify?: boolean;
+  /** `tls-server-name`: the name the server certificate is verified against (and sent as SNI). */
+  tlsServerName?: string;
+  /** `proxy-url`: client-go sends every request through this proxy instead of the environment's. */
+  proxyUrl?: string;
 }
 
+/**
+ * A kubeconfig user. Secret values (token, client key, password) are kept so the credential can be
+ * used as kubectl uses it; they are registered for redaction when read and never become evidence.
+ */
 export interface KubeUser {
   name: string;
   file: string;
   exec?: ExecConfig;
-  /** A static bearer token is present (its value is never kept). */
-  hasToken: boolean;
+  token?: string;
+  /** `tokenFile`, resolved against the kubeconfig's directory. */
   tokenFile?: string;
-  hasClientCertificate: boolean;
+  clientCertificateData?: string;
+  clientKeyData?: string;
+  /** `client-certificate` / `client-key` files, resolved against the kubeconfig's directory. */
+  clientCertificateFile?: string;
+  clientKeyFile?: string;
   authProvider?: string;
   hasBasicAuth: boolean;
 }
@@ -55,9 +69,15 @@ export interface Kubeconfig {
   clusters: Map<string, KubeCluster>;
   contexts: Map<string, KubeContext>;
   users: Map<string, KubeUser>;
-  /** `kubeconfig/not-found` and `kubeconfig/invalid` findings met while loading. */
-  problems: Finding[];
+  /** What kubectl would refuse or not find while loading. */
+  problems: KubeconfigProblem[];
 }
+
+export type KubeconfigSource = '--kubeconfig' | 'KUBECONFIG' | 'default';
+
+export type KubeconfigProblem =
+  | { kind: 'not-found'; paths: string[]; source: KubeconfigSource }
+  | { kind: 'invalid'; file: string; message: string; line?: number; column?: number };
 
 /** The files kubectl reads: `--kubeconfig`, else every entry of `$KUBECONFIG`, else `~/.kube/config`. */
 export function kubeconfigPaths(option: string | undefined, env: NodeJS.ProcessEnv): { paths: string[]; explicit: boolean } {
@@ -81,8 +101,8 @@ export async function loadKubeconfig(option: string | undefined, env: NodeJS.Pro
 export function mergeKubeconfigs(paths: string[], reads: YamlRead[], explicit: boolean, env: NodeJS.ProcessEnv = {}): Kubeconfig {
   const kc: Kubeconfig = { paths, loaded: [], texts: new Map(), clusters: new Map(), contexts: new Map(), users: new Map(), problems: [] };
   paths.forEach((file, i) => mergeFile(kc, file, reads[i]!, explicit));
-  if (kc.loaded.length === 0 && !kc.problems.some((p) => p.rule === 'kubeconfig/invalid')) {
-    kc.problems.unshift({ rule: 'kubeconfig/not-found', evidence: { paths, source: explicit ? '--kubeconfig' : env.KUBECONFIG ? 'KUBECONFIG' : 'default' } });
+  if (kc.loaded.length === 0 && !kc.problems.some((p) => p.kind === 'invalid')) {
+    kc.problems.unshift({ kind: 'not-found', paths, source: explicit ? '--kubeconfig' : env.KUBECONFIG ? 'KUBECONFIG' : 'default' });
   }
   return kc;
 }
@@ -102,6 +122,13 @@ function mergeFile(kc: Kubeconfig, file: string, read: YamlRead, explicit: boole
   }
   if (!isRecord(doc)) {
     kc.problems.push(invalid(file, 'the top level is not a mapping (expected apiVersion, clusters, contexts, users)', 1));
+    return;
+  }
+  // client-go (clientcmd/api/v1 conversion.go) refuses a file whose list repeats a name: `duplicate name "x" in list`,
+  // and kubectl then fails to load the whole configuration. Its message quotes the list; ours does not (it holds secrets).
+  const duplicate = duplicateName(doc);
+  if (duplicate) {
+    kc.problems.push(invalid(file, `duplicate name "${duplicate.name}" in ${duplicate.list}: kubectl refuses to load this file`, lineOf(read.text, new RegExp(`^${duplicate.list}:`))));
     return;
   }
   kc.loaded.push(file);
@@ -144,6 +171,21 @@ function mergeFile(kc: Kubeconfig, file: string, read: YamlRead, explicit: boole
 
 const MAX_PROBLEMS_PER_FILE = 100;
 
+function duplicateName(doc: Record<string, unknown>): { list: string; name: string } | undefined {
+  for (const list of ['clusters', 'contexts', 'users']) {
+    const items = doc[list];
+    if (!Array.isArray(items)) continue;
+    const seen = new Set<string>();
+    for (const item of items) {
+      const name = isRecord(item) && typeof item.name === 'string' ? item.name : undefined;
+      if (name === undefined) continue;
+      if (seen.has(name)) return { list, name };
+      seen.add(name);
+    }
+  }
+  return undefined;
+}
+
 /** Where a problem is: the section, the entry's name, and the key inside it. */
 interface Place {
   section: 'clusters' | 'contexts' | 'users';
@@ -160,15 +202,23 @@ function locate(text: string, at: Place): number | undefined {
 }
 
 function toCluster(name: string, file: string, b: Record<string, unknown>, problem: Problem): KubeCluster {
-  const server = optString(b.server, `cluster "${name}": server`, { section: 'clusters', name, key: 'server' }, problem);
+  const str = (key: string) => optString(b[key], `cluster "${name}": ${key}`, { section: 'clusters', name, key }, problem);
   return {
     name,
     file,
-    server,
-    caData: optString(b['certificate-authority-data'], `cluster "${name}": certificate-authority-data`, { section: 'clusters', name, key: 'certificate-authority-data' }, problem),
-    caFile: optString(b['certificate-authority'], `cluster "${name}": certificate-authority`, { section: 'clusters', name, key: 'certificate-authority' }, problem),
+    server: str('server'),
+    caData: str('certificate-authority-data'),
+    caFile: relativeTo(file, str('certificate-authority')),
     insecureSkipTlsVerify: optBool(b['insecure-skip-tls-verify'], `cluster "${name}": insecure-skip-tls-verify`, { section: 'clusters', name, key: 'insecure-skip-tls-verify' }, problem),
+    tlsServerName: str('tls-server-name') || undefined,
+    proxyUrl: str('proxy-url') || undefined,
   };
+}
+
+/** client-go ResolvePaths: a relative path in a kubeconfig is relative to the file's directory, not the cwd. */
+function relativeTo(kubeconfigFile: string, path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  return kubeconfigFile === '-' ? resolve(path) : resolve(dirname(kubeconfigFile), path);
 }
 
 function toContext(name: string, file: string, b: Record<string, unknown>, problem: Problem): KubeContext {
@@ -182,12 +232,19 @@ function toContext(name: string, file: string, b: Record<string, unknown>, probl
 }
 
 function toUser(name: string, file: string, b: Record<string, unknown>, problem: Problem): KubeUser {
+  const str = (key: string) => optString(b[key], `user "${name}": ${key}`, { section: 'users', name, key }, problem) || undefined;
+  const token = str('token');
+  const clientKeyData = str('client-key-data');
+  for (const secret of [token, clientKeyData, typeof b.password === 'string' ? b.password : undefined]) registerSecret(secret);
   const user: KubeUser = {
     name,
     file,
-    hasToken: (optString(b.token, `user "${name}": token`, { section: 'users', name, key: 'token' }, problem) ?? '') !== '',
-    tokenFile: optString(b.tokenFile, `user "${name}": tokenFile`, { section: 'users', name, key: 'tokenFile' }, problem),
-    hasClientCertificate: typeof b['client-certificate-data'] === 'string' || typeof b['client-certificate'] === 'string',
+    ...(token && { token }),
+    ...(clientKeyData && { clientKeyData }),
+    tokenFile: relativeTo(file, str('tokenFile')),
+    clientCertificateData: str('client-certificate-data'),
+    clientCertificateFile: relativeTo(file, str('client-certificate')),
+    clientKeyFile: relativeTo(file, str('client-key')),
     authProvider: isRecord(b['auth-provider']) && typeof b['auth-provider'].name === 'string' ? b['auth-provider'].name : undefined,
     hasBasicAuth: typeof b.username === 'string' && typeof b.password === 'string',
   };
@@ -219,6 +276,8 @@ function toExec(user: string, e: Record<string, unknown>, problem: Problem): Exe
         else problem(`user "${user}": exec.env entries need a name and a value`, { section: 'users', name: user, key: 'env' });
       }
   }
+  // An exec env may carry keys (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): they must never be printed.
+  registerSecretEnv(Object.fromEntries(env.map((v) => [v.name, v.value])));
   return {
     apiVersion: optString(e.apiVersion, `user "${user}": exec.apiVersion`, { section: 'users', name: user, key: 'apiVersion' }, problem),
     command,
@@ -246,8 +305,8 @@ function kindOf(v: unknown): string {
   return Array.isArray(v) ? 'a list' : typeof v;
 }
 
-function invalid(file: string, message: string, line?: number, column?: number): Finding {
-  return { rule: 'kubeconfig/invalid', evidence: { file, message, ...(line !== undefined && { line }), ...(column !== undefined && { column }) } };
+function invalid(file: string, message: string, line?: number, column?: number): KubeconfigProblem {
+  return { kind: 'invalid', file, message, ...(line !== undefined && { line }), ...(column !== undefined && { column }) };
 }
 
 function escapeRegExp(s: string): string {

@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import yaml from 'js-yaml';
+import { readBoundedFile, readCappedStream } from './files.js';
 
 /** Real kubeconfigs and aws-auth files are kilobytes; anything past this is not one (SPEC §7: hostile input). */
 export const MAX_YAML_BYTES = 4 * 1024 * 1024;
@@ -32,38 +31,14 @@ export function parseYaml(text: string): YamlRead {
 
 /** Reads and parses a YAML file, classifying every failure. `-` reads standard input. */
 export async function readYamlFile(path: string, stdin?: () => Promise<string>): Promise<YamlRead> {
-  let text: string | undefined;
-  try {
-    if (path === '-') {
-      text = stdin ? await stdin() : await readCapped(process.stdin);
-    } else {
-      const info = await stat(path);
-      if (info.isDirectory()) return { ok: false, kind: 'unreadable', message: `${path} is a directory` };
-      if (info.size > MAX_YAML_BYTES) {
-        return { ok: false, kind: 'too-large', message: `${path} is ${(info.size / 1048576).toFixed(1)} MiB; no real kubeconfig or aws-auth file is larger than ${MAX_YAML_BYTES / 1048576} MiB` };
-      }
-      // Devices and pipes (/dev/zero, `<(…)`) have no size to check: read them with the same cap as stdin.
-      text = info.isFile() ? await readFile(path, 'utf8') : await readCapped(createReadStream(path));
-    }
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, kind: 'not-found', message: `${path} does not exist` };
-    return { ok: false, kind: 'unreadable', message: `${path} cannot be read (${code ?? String(err)})` };
+  if (path === '-') {
+    const text = stdin ? await stdin() : await readCappedStream(process.stdin, MAX_YAML_BYTES);
+    if (text === undefined) return { ok: false, kind: 'too-large', message: `standard input is larger than ${MAX_YAML_BYTES / 1048576} MiB` };
+    return parseYaml(text);
   }
-  if (text === undefined || text.length > MAX_YAML_BYTES) return { ok: false, kind: 'too-large', message: `input is larger than ${MAX_YAML_BYTES / 1048576} MiB` };
-  return parseYaml(text);
-}
-
-/** The stream's text, or undefined once it passes MAX_YAML_BYTES (never parse a truncated file as if whole). */
-async function readCapped(stream: NodeJS.ReadableStream): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_YAML_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const read = await readBoundedFile(path, MAX_YAML_BYTES);
+  if (!read.ok) return { ok: false, kind: read.problem === 'not-found' ? 'not-found' : read.problem === 'too-large' ? 'too-large' : 'unreadable', message: read.message };
+  return parseYaml(read.text);
 }
 
 /**
@@ -82,6 +57,3 @@ export function lineOf(text: string, ...patterns: RegExp[]): number | undefined 
   }
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -1,8 +1,8 @@
-import type { EngineResult } from '../engine/run.js';
-import { findRule } from '../rules/index.js';
-import { SEVERITY_RANK, type Rule } from '../rules/types.js';
-import type { Report, ReportFinding, ReportIdentity, Verdict } from './model.js';
-import { redact } from './redact.js';
+import type { EmittedFinding, EngineResult } from '../engine/run.js';
+import { findRule, type CatalogRule } from '../rules/index.js';
+import { SEVERITY_RANK, type Target } from '../rules/rule.js';
+import { redact } from '../shared/redact.js';
+import type { Evidence, Report, ReportCheck, ReportFinding, ReportIdentity, Verdict } from './model.js';
 
 export interface BuildInput {
   version: string;
@@ -10,29 +10,39 @@ export interface BuildInput {
   durationMs: number;
   engine: EngineResult;
   identity?: ReportIdentity | null;
+  /**
+   * The API server itself confirmed that the diagnosed principal gets in and may read: the answer is
+   * known, so a check that could not run elsewhere leaves the run `warn`, not `incomplete`.
+   */
+  accessConfirmed?: boolean;
+}
+
+/** One finding joined with its rule: the text, fix and docs its evidence and the target's names make. */
+export function renderFinding(f: EmittedFinding, target: Target): ReportFinding {
+  const rule = findRule(f.rule) as CatalogRule;
+  const fix = rule.fix?.(f.evidence, target);
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    check: f.check,
+    title: rule.message(f.evidence, target),
+    ...(rule.detail && { detail: rule.detail(f.evidence, target) }),
+    evidence: f.evidence as Evidence,
+    ...(fix && { fix }),
+    docs: [...rule.docs],
+    rootCause: false,
+  };
 }
 
 /** Joins each finding with its rule (text, fix, docs), decides the root causes and the verdict. */
 export function buildReport(input: BuildInput): Report {
   const { engine } = input;
-  const findings: ReportFinding[] = engine.findings.map((f) => {
-    const rule = findRule(f.rule) as Rule;
-    const fix = rule.fix?.(f.evidence, engine.target);
-    return {
-      rule: rule.id,
-      severity: rule.severity,
-      check: f.check,
-      title: rule.message(f.evidence, engine.target),
-      ...(rule.detail && { detail: rule.detail(f.evidence, engine.target) }),
-      evidence: f.evidence,
-      ...(fix && { fix }),
-      docs: rule.docs,
-      rootCause: false,
-    };
-  });
+  const findings = engine.findings.map((f) => renderFinding(f, engine.target));
   const rootCauses = markRootCauses(findings);
-  const verdict = verdictOf(findings);
+  const couldNotRun = engine.checks.filter((c) => c.couldNotRun);
+  const verdict = verdictOf(findings, couldNotRun.length > 0, input.accessConfirmed === true);
   const ordered = [...findings].sort((a, b) => rank(b) - rank(a));
+  const checks: ReportCheck[] = engine.checks.map(({ couldNotRun: _, ...c }) => c);
   return redact({
     schemaVersion: 1,
     tool: { name: 'eksdoctor', version: input.version },
@@ -41,9 +51,9 @@ export function buildReport(input: BuildInput): Report {
     target: engine.target,
     identity: input.identity ?? null,
     verdict,
-    summary: summarize(verdict, ordered, engine.checks.filter((c) => c.status === 'error').length),
+    summary: summarize(verdict, ordered, engine.checks.filter((c) => c.status === 'error')),
     rootCauses,
-    checks: engine.checks,
+    checks,
     findings: ordered,
   });
 }
@@ -63,19 +73,21 @@ function markRootCauses(findings: ReportFinding[]): string[] {
   for (const f of findings) {
     const rule = findRule(f.rule)!;
     // A warning is a root cause too when it explains an error that is present (unbound groups → forbidden).
-    const explainsError = (rule.explains ?? []).some((s) => errors.has(s));
+    const explainsError = rule.explains.some((s) => errors.has(s));
     if (!rule.rootCause || (f.severity !== 'error' && !explainsError) || explainedBy.has(f.rule)) continue;
     f.rootCause = true;
-    const explains = (rule.explains ?? []).filter((s) => present.has(s));
+    const explains = rule.explains.filter((s) => present.has(s));
     if (explains.length > 0) f.explains = explains;
     if (!causes.includes(f.rule)) causes.push(f.rule);
   }
   return causes;
 }
 
-function verdictOf(findings: ReportFinding[]): Verdict {
+/** SPEC §4: fail, else incomplete, else warn, else pass. A check that could not run is never a pass. */
+function verdictOf(findings: ReportFinding[], someCouldNotRun: boolean, accessConfirmed: boolean): Verdict {
   if (findings.some((f) => f.severity === 'error')) return 'fail';
-  if (findings.some((f) => f.severity === 'warning')) return 'warn';
+  if (someCouldNotRun && !accessConfirmed) return 'incomplete';
+  if (someCouldNotRun || findings.some((f) => f.severity === 'warning')) return 'warn';
   return 'pass';
 }
 
@@ -83,11 +95,21 @@ function rank(f: ReportFinding): number {
   return (f.rootCause ? 10 : 0) + SEVERITY_RANK[f.severity];
 }
 
-function summarize(verdict: Verdict, ordered: ReportFinding[], errors: number): string {
+function summarize(verdict: Verdict, ordered: ReportFinding[], errored: { title: string; reason?: string }[]): string {
   const top = ordered[0];
-  const couldNotRun = errors > 0 ? ` ${errors} check${errors > 1 ? 's' : ''} could not run.` : '';
+  const what = errored.map((c) => `${c.title} (${c.reason ?? 'could not run'})`).join('; ');
+  const couldNotRun = errored.length > 0 ? ` Could not check: ${what}.` : '';
   if (top?.rootCause) return `Root cause: ${top.title}.${couldNotRun}`;
-  if (verdict === 'fail') return `${ordered.filter((f) => f.severity === 'error').length} error(s): ${top!.title}.${couldNotRun}`;
-  if (verdict === 'warn') return `No errors; ${ordered.filter((f) => f.severity === 'warning').length} warning(s): ${top!.title}.${couldNotRun}`;
-  return `No problems found.${couldNotRun}`;
+  if (verdict === 'fail') return `${count(ordered, 'error')}: ${top!.title}.${couldNotRun}`;
+  if (verdict === 'incomplete') return `Incomplete: the diagnosis could not finish. Could not check: ${what}.`;
+  if (verdict === 'warn') {
+    const warnings = ordered.filter((f) => f.severity === 'warning');
+    return warnings.length > 0 ? `No errors; ${count(ordered, 'warning')}: ${warnings[0]!.title}.${couldNotRun}` : `Access works; some checks could not run.${couldNotRun}`;
+  }
+  return 'No problems found.';
+}
+
+function count(findings: ReportFinding[], severity: 'error' | 'warning'): string {
+  const n = findings.filter((f) => f.severity === severity).length;
+  return `${n} ${severity}${n === 1 ? '' : 's'}`;
 }

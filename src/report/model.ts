@@ -1,5 +1,8 @@
-import type { CheckStatus } from '../engine/types.js';
-import type { Evidence, Fix, Severity, Target } from '../rules/types.js';
+import type { CheckStatus } from '../checks/types.js';
+import type { Fix, Severity, Target } from '../rules/rule.js';
+
+/** A finding's evidence as JSON: the facts its rule's text and fix were built from. */
+export type Evidence = Record<string, unknown>;
 
 /** The report of one `auth` run (SPEC §4, schemaVersion 1): plain JSON-serialisable data. */
 export interface Report {
@@ -16,7 +19,14 @@ export interface Report {
   findings: ReportFinding[];
 }
 
-export type Verdict = 'pass' | 'warn' | 'fail';
+/**
+ * `fail`: an error finding; `incomplete`: a check on the path to the answer could not run (or was
+ * skipped because one could not), so the diagnosis did not happen; `warn`: warnings only; `pass`.
+ */
+export type Verdict = 'pass' | 'warn' | 'incomplete' | 'fail';
+
+/** Worst first, so a fleet's verdict is its worst context's. */
+export const VERDICT_ORDER: readonly Verdict[] = ['pass', 'warn', 'incomplete', 'fail'];
 
 export interface ReportIdentity {
   arn: string;

@@ -1,29 +1,52 @@
+/** Fix commands with the real names filled in, paste-safe: every value is shell-quoted when it needs it. */
 import { isSsoRoleArn, parseArn } from '../facts/arn.js';
-import type { Evidence, Target } from './types.js';
+import type { Target } from './rule.js';
 
-/** Shell-quotes a value only when it needs it, so pasted commands stay readable. */
+/**
+ * Shell-quotes a value only when it needs it, so pasted commands stay readable. A placeholder such as
+ * `<cluster-name>` is quoted too: bare, a shell would read `<` and `>` as redirections.
+ */
 export function shq(value: string): string {
-  // Placeholders such as <cluster-name> stay bare: they are meant to be replaced, not pasted.
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) || /^<[a-z0-9-]+>$/i.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export const clusterOf = (t: Target): string => shq(t.cluster ?? '<cluster-name>');
+export const regionOf = (t: Target): string => shq(t.region ?? '<region>');
+
+/** `--profile X` when the names to fill in carry a profile. */
+export function profileFlag(profile: string | undefined): string {
+  return profile ? ` --profile ${shq(profile)}` : '';
+}
+
+/** `--context X` for kubectl commands, when a context is known. */
+export function contextFlag(t: Target): string {
+  return t.context ? ` --context ${shq(t.context)}` : '';
+}
+
+export interface KubeconfigEntry {
+  cluster?: string;
+  region?: string;
+  profile?: string;
+  roleArn?: string;
 }
 
 /** `aws eks update-kubeconfig` with the real cluster, region, profile, role and context filled in. */
-export function updateKubeconfigCommand(t: Target, e: Evidence = {}): string {
-  const cluster = (e.clusterName as string | undefined) ?? t.cluster ?? '<cluster-name>';
-  const region = (e.region as string | undefined) ?? t.region ?? '<region>';
-  const parts = ['aws eks update-kubeconfig', `--name ${shq(cluster)}`, `--region ${shq(region)}`];
-  const profile = (e.profile as string | undefined) ?? t.profile;
+export function updateKubeconfigCommand(t: Target, entry: KubeconfigEntry = {}): string {
+  const parts = ['aws eks update-kubeconfig', `--name ${shq(entry.cluster ?? t.cluster ?? '<cluster-name>')}`, `--region ${shq(entry.region ?? t.region ?? '<region>')}`];
+  const profile = 'profile' in entry ? entry.profile : t.profile;
   if (profile) parts.push(`--profile ${shq(profile)}`);
-  if (typeof e.roleArn === 'string') parts.push(`--role-arn ${shq(e.roleArn)}`);
+  if (entry.roleArn) parts.push(`--role-arn ${shq(entry.roleArn)}`);
   // update-kubeconfig names the context after the cluster ARN; keep a custom context name with --alias.
   if (t.context && !t.context.startsWith('arn:')) parts.push(`--alias ${shq(t.context)}`);
   if (t.kubeconfig.length === 1 && !t.kubeconfig[0]!.endsWith('/.kube/config')) parts.push(`--kubeconfig ${shq(t.kubeconfig[0]!)}`);
   return parts.join(' ');
 }
 
-/** `--context X` for kubectl commands, when a context is known. */
-export function contextFlag(t: Target): string {
-  return t.context ? ` --context ${shq(t.context)}` : '';
+/** The AWS partition of a region (arn:aws, arn:aws-cn, arn:aws-us-gov). */
+export function partitionOf(region: string | undefined): string {
+  if (region?.startsWith('cn-')) return 'aws-cn';
+  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
 
 /**
@@ -35,11 +58,26 @@ export function accessEntryCommands(t: Target, principalArn: string, policy = 'A
   const p = parseArn(principalArn);
   const needsPath = isSsoRoleArn(principalArn) && p?.kind === 'role' && p.path === '/';
   const arn = needsPath ? '"$ROLE_ARN"' : shq(principalArn);
-  const partition = t.region?.startsWith('cn-') ? 'aws-cn' : t.region?.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  const where = `--cluster-name ${shq(t.cluster ?? '<cluster-name>')} --region ${shq(t.region ?? '<region>')}`;
+  const where = `--cluster-name ${clusterOf(t)} --region ${regionOf(t)}`;
   return [
     ...(needsPath ? [`ROLE_ARN=$(aws iam get-role --role-name ${shq(p!.name)} --query Role.Arn --output text)`] : []),
     `aws eks create-access-entry ${where} --principal-arn ${arn}`,
-    `aws eks associate-access-policy ${where} --principal-arn ${arn} --policy-arn arn:${partition}:eks::aws:cluster-access-policy/${policy} --access-scope type=cluster`,
+    `aws eks associate-access-policy ${where} --principal-arn ${arn} --policy-arn arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/${policy} --access-scope type=cluster`,
   ];
+}
+
+/**
+ * Installs or upgrades the AWS CLI v2 for this machine's platform (AWS CLI user guide,
+ * getting-started-install): the Linux zip for x86_64 or aarch64, the macOS pkg, the Windows MSI.
+ */
+export function awsCliInstallCommands(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string[] {
+  if (platform === 'darwin') return ['curl "https://awscli.amazonaws.com/AWSCLIV2.pkg" -o AWSCLIV2.pkg && sudo installer -pkg AWSCLIV2.pkg -target /'];
+  if (platform === 'win32') return ['msiexec.exe /i https://awscli.amazonaws.com/AWSCLIV2.msi'];
+  const cpu = arch === 'arm64' ? 'aarch64' : 'x86_64';
+  return [`curl "https://awscli.amazonaws.com/awscli-exe-linux-${cpu}.zip" -o awscliv2.zip && unzip -o awscliv2.zip && sudo ./aws/install --update`];
+}
+
+/** The one-line list of values, or `(none)`. */
+export function listOf(values: readonly string[] | undefined): string {
+  return values && values.length > 0 ? values.join(', ') : '(none)';
 }

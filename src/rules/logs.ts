@@ -1,22 +1,12 @@
-/**
- * Rules about the aws-iam-authenticator's own verdicts (CloudWatch Logs) and whether they are logged.
- *
- * Evidence read here (set by the logs and cluster checks):
- * - logs/access-denied: `arn?` (from the line), `principalArn?` (full IAM ARN, with path), `reason`
- *   (DenialReason), `error`, `time` (ISO), `authenticationMode?`, `groups?` (string[]), `attributed?` (false
- *   for a token rejection that carries no ARN), `count?`
- * - logs/access-granted: `arn`, `username`, `groups` (string[]), `time`
- * - logs/no-events: `principalArn`, `since` (e.g. `1h`), `method`, `incomplete?`
- * - logs/not-enabled: `groupExists` (boolean)
- * - logs/query-denied: `actions` (string[]), `callerArn?`
- * - cluster/authenticator-logging-disabled: `enabledTypes?` (string[])
- */
-import { accessEntryCommands, shq, updateKubeconfigCommand } from './commands.js';
+/** Rules about the aws-iam-authenticator's own verdicts (CloudWatch Logs). */
+import type { DenialReason } from '../facts/authenticator-log.js';
+import { enableLogTypeCommand } from './cluster.js';
+import { accessEntryCommands, clusterOf, partitionOf, profileFlag, regionOf, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
-import { str, type Evidence, type Fix, type Rule, type Target } from './types.js';
+import type { AuthenticationMode } from './evidence.js';
+import { rule, type Fix, type Target } from './rule.js';
 
-
-const REASON_TEXT: Record<string, string> = {
+const REASON_TEXT: Record<DenialReason, string> = {
   'not-mapped': 'the principal is not mapped to any Kubernetes identity',
   'token-expired': 'the token had expired',
   'token-malformed': 'the token was malformed',
@@ -25,63 +15,46 @@ const REASON_TEXT: Record<string, string> = {
   other: 'the authenticator reported an error',
 };
 
-function partitionOf(region: string | undefined): string {
-  if (region?.startsWith('cn-')) return 'aws-cn';
-  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+interface AccessDenied {
+  /** The ARN on the line; absent for a token rejection, which the authenticator logs before it knows who sent it. */
+  arn?: string;
+  principalArn: string;
+  reason: DenialReason;
+  error?: string;
+  time: string;
+  authenticationMode?: AuthenticationMode;
+  count: number;
 }
-
-function profileFlag(t: Target): string {
-  return t.profile ? ` --profile ${shq(t.profile)}` : '';
-}
-
 
 /** aws-auth matches a role by its path-less ARN (pkg/arn canonicalization); access entries want the full ARN. */
 function withoutRolePath(arn: string): string {
   return arn.replace(/^(arn:[^:]*:iam::\d*:role\/)(?:.*\/)?([^/]+)$/, '$1$2');
 }
 
-function groupsOf(e: Evidence): string[] {
-  const g = e.groups;
-  return Array.isArray(g) ? g.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function mapPrincipalFix(e: Evidence, t: Target): Fix {
-  const principal = str(e, 'principalArn', str(e, 'arn', '<principal-arn>'));
-  const region = t.region ?? '<region>';
-  const cluster = t.cluster ?? '<cluster>';
-  const mode = str(e, 'authenticationMode', '');
-  if (mode === 'CONFIG_MAP') {
+function mapPrincipalFix(e: AccessDenied, t: Target): Fix {
+  const principal = e.principalArn;
+  if (e.authenticationMode === 'CONFIG_MAP') {
     const isRole = /:role\//.test(principal);
     const name = principal.split('/').pop() ?? 'user';
-    const group = groupsOf(e)[0] ?? '<kubernetes-group>';
     return {
       summary:
-        `Map ${principal} in the aws-auth ConfigMap (the cluster is in CONFIG_MAP mode), as someone who can already edit it. ` +
-        `Add under ${isRole ? 'mapRoles' : 'mapUsers'}: ${isRole ? 'rolearn' : 'userarn'}: ${isRole ? withoutRolePath(principal) : principal}, ` +
-        `username: ${name}, groups: [${group}] — a role ARN without its path, and a group that RBAC binds to what this principal needs.`,
-      commands: [
-        `eksctl create iamidentitymapping --cluster ${cluster} --region ${region} --arn ${isRole ? withoutRolePath(principal) : principal} --username ${name} --group ${group}`,
-        'kubectl edit configmap aws-auth -n kube-system',
-      ],
+        `Map ${principal} in the aws-auth ConfigMap (the cluster is in CONFIG_MAP mode), as someone who can already edit it: ` +
+        `${isRole ? 'a role ARN without its path, ' : ''}with a group that RBAC binds to what this principal needs (KUBERNETES_GROUP below).`,
+      commands: [`eksctl create iamidentitymapping --cluster ${clusterOf(t)} --region ${regionOf(t)} --arn ${shq(isRole ? withoutRolePath(principal) : principal)} --username ${shq(name)} --group "$KUBERNETES_GROUP"`],
     };
   }
   return {
     summary:
       `Give ${principal} an access entry (full IAM ARN, path included), as a cluster admin. The policy below grants read-only ` +
       `access; choose AmazonEKSEditPolicy, AmazonEKSAdminPolicy or AmazonEKSClusterAdminPolicy if it needs more.` +
-      (mode === '' ? ' If the cluster is in CONFIG_MAP mode, map it in the aws-auth ConfigMap instead.' : ''),
+      (e.authenticationMode === undefined ? ' If the cluster is in CONFIG_MAP mode, map it in the aws-auth ConfigMap instead.' : ''),
     commands: accessEntryCommands(t, principal, 'AmazonEKSViewPolicy'),
   };
 }
 
-function tokenFix(e: Evidence, t: Target): Fix {
-  const reason = str(e, 'reason', 'other');
-  const error = str(e, 'error', '');
-  const region = t.region ?? '<region>';
-  const cluster = t.cluster ?? '<cluster>';
-  const whoami = `aws sts get-caller-identity${profileFlag(t)}`;
-  switch (reason) {
+function tokenFix(e: AccessDenied, t: Target): Fix {
+  const whoami = `aws sts get-caller-identity${profileFlag(t.profile)}`;
+  switch (e.reason) {
     case 'token-expired':
       return {
         summary:
@@ -94,41 +67,25 @@ function tokenFix(e: Evidence, t: Target): Fix {
       return {
         summary:
           `The token was signed for another cluster name, so STS answered SignatureDoesNotMatch when the authenticator replayed it ` +
-          `for ${cluster}. Regenerate the kubeconfig entry so that get-token uses --cluster-name ${cluster}.`,
-        commands: [updateKubeconfigCommand(t), `aws eks get-token --region ${region} --cluster-name ${cluster}${profileFlag(t)} --output json`],
-      };
-    case 'token-malformed':
-      return {
-        summary: `The authenticator could not use the token (${error}). Regenerate the kubeconfig entry so kubectl sends a token from \`aws eks get-token\`.`,
+          `for ${t.cluster ?? 'this cluster'}. Regenerate the kubeconfig entry so that get-token uses the cluster's name.`,
         commands: [updateKubeconfigCommand(t)],
       };
+    case 'token-malformed':
+      return { summary: `The authenticator could not use the token (${e.error ?? 'malformed'}). Regenerate the kubeconfig entry so kubectl sends a token from \`aws eks get-token\`.`, commands: [updateKubeconfigCommand(t)] };
     case 'sts-error':
-      return {
-        summary: `STS refused the credentials that signed the token (${error}). Check that they are valid and active, then regenerate the kubeconfig entry.`,
-        commands: [whoami, updateKubeconfigCommand(t)],
-      };
+      return { summary: `STS refused the credentials that signed the token (${e.error ?? 'an STS error'}). Check that they are valid and active, then regenerate the kubeconfig entry.`, commands: [whoami, updateKubeconfigCommand(t)] };
     default:
       return {
-        summary: `The authenticator refused the request: ${error}. Read the full authenticator lines around that time.`,
+        summary: `The authenticator refused the request: ${e.error ?? 'an unknown error'}. Read the full authenticator lines around that time.`,
         commands: [
-          `aws logs filter-log-events --region ${region} --log-group-name /aws/eks/${cluster}/cluster --log-stream-name-prefix authenticator --filter-pattern '"access denied"'`,
+          `aws logs filter-log-events --region ${regionOf(t)} --log-group-name ${shq(`/aws/eks/${t.cluster ?? '<cluster-name>'}/cluster`)} --log-stream-name-prefix authenticator --filter-pattern '"access denied"'`,
         ],
       };
   }
 }
 
-const ENABLE_AUTHENTICATOR_LOGS = (t: Target): Fix => ({
-  summary:
-    'Turn on the authenticator control-plane log type. This changes the cluster (eksdoctor never runs it; run it yourself ' +
-    'if you want these logs), and CloudWatch Logs ingestion and storage are charged.',
-  commands: [
-    `aws eks update-cluster-config --region ${t.region ?? '<region>'} --name ${t.cluster ?? '<cluster>'} --logging '{"clusterLogging":[{"types":["authenticator"],"enabled":true}]}'`,
-  ],
-});
-
-export const logsRules: Rule[] = [
-  {
-    id: 'logs/access-denied',
+export const logsRules = {
+  'logs/access-denied': rule({
     severity: 'error',
     title: 'The authenticator denied the principal',
     explain:
@@ -138,40 +95,23 @@ export const logsRules: Rule[] = [
       'mean the token itself was refused (expired, malformed, signed for another cluster, or bad credentials).',
     docs: [DOCS.troubleshootingUnauthorized, DOCS.unauthorizedKnowledgeCenter, DOCS.controlPlaneLogs],
     rootCause: true,
+    example: { arn: 'arn:aws:iam::111122223333:role/eks-ci-runner', principalArn: 'arn:aws:iam::111122223333:role/eks-ci-runner', reason: 'not-mapped', error: 'identity is not mapped', time: '2026-11-24T02:48:00.000Z', authenticationMode: 'CONFIG_MAP', count: 3 },
     explains: ['kube/unauthorized'],
-    message(e) {
-      const who = typeof e.arn === 'string' && e.arn ? e.arn : 'a token';
-      return `The authenticator denied ${who} at ${str(e, 'time', 'an unknown time')}: ${REASON_TEXT[str(e, 'reason', 'other')] ?? REASON_TEXT.other}`;
-    },
-    detail(e) {
-      const count = typeof e.count === 'number' && e.count > 1 ? ` (${e.count} denials in the window)` : '';
-      const attribution =
-        e.attributed === false
-          ? ' This line carries no ARN: the authenticator rejects a bad token before it knows who sent it, so it is matched to you by time only.'
-          : '';
-      return `Authenticator error: "${str(e, 'error', '')}"${count}.${attribution}`;
-    },
-    fix(e, t) {
-      return str(e, 'reason', 'other') === 'not-mapped' ? mapPrincipalFix(e, t) : tokenFix(e, t);
-    },
-  },
-  {
-    id: 'logs/access-granted',
+    message: (e: AccessDenied) => `The authenticator denied ${e.arn ?? 'a token'} at ${e.time}: ${REASON_TEXT[e.reason]}`,
+    detail: (e) => `Authenticator error: "${e.error ?? ''}"${e.count > 1 ? ` (${e.count} denials in the window)` : ''}.`,
+    fix: (e, t) => (e.reason === 'not-mapped' ? mapPrincipalFix(e, t) : tokenFix(e, t)),
+  }),
+  'logs/access-granted': rule({
     severity: 'info',
     title: 'The authenticator granted the principal',
     explain: 'The authenticator logged "access granted" for this principal, with the Kubernetes username and groups it mapped to.',
     docs: [DOCS.controlPlaneLogs],
     rootCause: false,
-    message(e) {
-      const groups = groupsOf(e);
-      return (
-        `The authenticator granted ${str(e, 'arn')} as ${str(e, 'username')}` +
-        `${groups.length ? ` (groups ${groups.join(', ')})` : ' (no groups)'} at ${str(e, 'time', 'an unknown time')}`
-      );
-    },
-  },
-  {
-    id: 'logs/no-events',
+    example: { arn: 'arn:aws:iam::111122223333:role/dev', username: 'dev:alice', groups: ['dev-team'], time: '2026-11-24T02:48:00.000Z' },
+    message: (e: { arn: string; username?: string; groups: string[]; time: string }) =>
+      `The authenticator granted ${e.arn} as ${e.username ?? '(no username)'}${e.groups.length ? ` (groups ${e.groups.join(', ')})` : ' (no groups)'} at ${e.time}`,
+  }),
+  'logs/no-events': rule({
     severity: 'info',
     title: 'No authenticator events for the principal',
     explain:
@@ -179,13 +119,11 @@ export const logsRules: Rule[] = [
       'cluster (wrong endpoint, network), or were made before the window, or with another identity.',
     docs: [DOCS.controlPlaneLogs],
     rootCause: false,
-    message(e) {
-      const partial = e.incomplete === true ? ' (search cut short)' : '';
-      return `No authenticator events for ${str(e, 'principalArn')} in the last ${str(e, 'since')}${partial}`;
-    },
-  },
-  {
-    id: 'logs/not-enabled',
+    example: { principalArn: 'arn:aws:iam::111122223333:role/dev', since: '1h', method: 'filter', incomplete: false },
+    message: (e: { principalArn: string; since: string; method: 'filter' | 'insights'; incomplete: boolean }) =>
+      `No authenticator events for ${e.principalArn} in the last ${e.since}${e.incomplete ? ' (search cut short)' : ''}`,
+  }),
+  'logs/not-enabled': rule({
     severity: 'warning',
     title: 'No authenticator logs in CloudWatch',
     explain:
@@ -194,14 +132,17 @@ export const logsRules: Rule[] = [
       'turned on, or the group was deleted.',
     docs: [DOCS.controlPlaneLogs],
     rootCause: false,
-    message(e, t) {
-      const group = `/aws/eks/${t.cluster ?? '<cluster>'}/cluster`;
-      return e.groupExists === true ? `Log group ${group} has no authenticator streams` : `Log group ${group} does not exist`;
+    example: { groupExists: false },
+    message: (e: { groupExists: boolean }, t) => {
+      const group = `/aws/eks/${t.cluster ?? '<cluster-name>'}/cluster`;
+      return e.groupExists ? `Log group ${group} has no authenticator streams` : `Log group ${group} does not exist`;
     },
-    fix: (_e, t) => ENABLE_AUTHENTICATOR_LOGS(t),
-  },
-  {
-    id: 'logs/query-denied',
+    fix: (_e, t) => ({
+      summary: 'Turn on the authenticator log type (it changes the cluster, and CloudWatch Logs ingestion and storage are charged; eksdoctor never runs it). If it is on already, the first lines arrive within minutes.',
+      commands: [enableLogTypeCommand(t, 'authenticator')],
+    }),
+  }),
+  'logs/query-denied': rule({
     severity: 'warning',
     title: 'Not allowed to read the authenticator logs',
     explain:
@@ -209,15 +150,13 @@ export const logsRules: Rule[] = [
       'could not be checked. The rest of the diagnosis still ran.',
     docs: [DOCS.logsIam, DOCS.controlPlaneLogs],
     rootCause: false,
-    message(e) {
-      const actions = Array.isArray(e.actions) ? e.actions.filter((a): a is string => typeof a === 'string') : [];
-      return `Not allowed to read the authenticator logs${actions.length ? ` (${actions.join(', ')} denied)` : ''}`;
-    },
-    fix(e, t) {
+    example: { actions: ['logs:FilterLogEvents', 'logs:StartQuery'], callerArn: 'arn:aws:iam::111122223333:role/ci' },
+    message: (e: { actions: string[]; callerArn?: string }) => `Not allowed to read the authenticator logs${e.actions.length ? ` (${e.actions.join(', ')} denied)` : ''}`,
+    fix: (e, t) => {
       const partition = partitionOf(t.region);
       const region = t.region ?? '<region>';
       const account = t.accountId ?? '<account-id>';
-      const groupArn = `arn:${partition}:logs:${region}:${account}:log-group:/aws/eks/${t.cluster ?? '<cluster>'}/cluster:*`;
+      const groupArn = `arn:${partition}:logs:${region}:${account}:log-group:/aws/eks/${t.cluster ?? '<cluster-name>'}/cluster:*`;
       // GetQueryResults takes only a query ID (no resource-level permission); DescribeLogGroups lists groups,
       // so it gets the account's group pattern rather than one group.
       const policy = JSON.stringify({
@@ -228,33 +167,18 @@ export const logsRules: Rule[] = [
           { Effect: 'Allow', Action: ['logs:GetQueryResults'], Resource: '*' },
         ],
       });
-      const caller = str(e, 'callerArn', '');
+      const caller = e.callerArn ?? '';
       const role = /:role\/(?:.*\/)?([^/]+)$/.exec(caller)?.[1];
       const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller)?.[1];
       const attach = role
-        ? `aws iam put-role-policy --role-name ${role} --policy-name eksdoctor-read-authenticator-logs --policy-document '${policy}'`
+        ? `aws iam put-role-policy --role-name ${shq(role)} --policy-name eksdoctor-read-authenticator-logs --policy-document ${shq(policy)}`
         : user
-          ? `aws iam put-user-policy --user-name ${user} --policy-name eksdoctor-read-authenticator-logs --policy-document '${policy}'`
-          : `# attach to the principal eksdoctor runs as: ${policy}`;
+          ? `aws iam put-user-policy --user-name ${shq(user)} --policy-name eksdoctor-read-authenticator-logs --policy-document ${shq(policy)}`
+          : `aws iam put-role-policy --role-name "$ROLE_NAME" --policy-name eksdoctor-read-authenticator-logs --policy-document ${shq(policy)}`;
       return {
         summary: `Allow reading ${groupArn} (an IAM admin runs this; it changes IAM, not the cluster).`,
         commands: [attach],
       };
     },
-  },
-  {
-    id: 'cluster/authenticator-logging-disabled',
-    severity: 'warning',
-    title: 'Authenticator logging is disabled',
-    explain:
-      'The cluster does not send the authenticator control-plane log type to CloudWatch Logs, so when access is denied ' +
-      'nobody can read the authenticator\'s reason ("identity is not mapped", an expired or malformed token, …).',
-    docs: [DOCS.controlPlaneLogs],
-    rootCause: false,
-    message(e, t) {
-      const types = Array.isArray(e.enabledTypes) ? e.enabledTypes.filter((x): x is string => typeof x === 'string') : [];
-      return `Authenticator logging is disabled on ${t.cluster ?? 'the cluster'}${types.length ? ` (enabled: ${types.join(', ')})` : ''}`;
-    },
-    fix: (_e, t) => ENABLE_AUTHENTICATOR_LOGS(t),
-  },
-];
+  }),
+};

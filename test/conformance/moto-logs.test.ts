@@ -14,6 +14,12 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasMoto, startMoto, type Moto } from '../helpers/moto.js';
+import type { AuthenticatorEventsOutcome } from '../../src/facts/cloudwatch-logs.js';
+
+function found(r: AuthenticatorEventsOutcome) {
+  if (!r.ok) throw new Error(`the search failed: ${r.message}`);
+  return r;
+}
 import { deniedNotMappedLine, deniedTokenLine, grantedLine, stsResponseLine } from '../../src/facts/authenticator-log.js';
 import {
   authenticatorLogStatus,
@@ -81,14 +87,14 @@ describe.skipIf(!moto)('findAuthenticatorEvents against moto_server', () => {
   });
 
   it.each(['filter', 'insights'] as LogsSearchMethod[])('finds exactly the principal’s events with %s', async (method) => {
-    const result = await findAuthenticatorEvents(client, {
+    const result = found(await findAuthenticatorEvents(client, {
       cluster: CLUSTER,
       principal,
       sinceMs: at(60),
       nowMs: now + 1000,
       deadlineMs: Date.now() + 20_000,
       method,
-    });
+    }));
     expect(result.method).toBe(method);
     expect(result.denied).toBeUndefined();
     const rows = result.events.map((e) => [e.outcome, e.reason ?? '', e.arn, e.stream, e.timestamp] as const);
@@ -122,19 +128,19 @@ describe.skipIf(!moto)('findAuthenticatorEvents against moto_server', () => {
   });
 
   it.each(['filter', 'insights'] as LogsSearchMethod[])('reports a missing log group with %s', async (method) => {
-    const result = await findAuthenticatorEvents(client, {
+    const result = found(await findAuthenticatorEvents(client, {
       cluster: 'no-such-cluster',
       principal,
       sinceMs: at(60),
       nowMs: now,
       deadlineMs: Date.now() + 20_000,
       method,
-    });
+    }));
     expect(result).toMatchObject({ events: [], groupMissing: true, method });
   });
 
   it('authenticatorLogStatus sees the group and its authenticator streams', async () => {
-    expect(await authenticatorLogStatus(client, CLUSTER)).toEqual({ groupExists: true, streamsExist: true });
-    expect(await authenticatorLogStatus(client, 'no-such-cluster')).toEqual({ groupExists: false, streamsExist: false });
+    expect(await authenticatorLogStatus(client, CLUSTER)).toEqual({ ok: true, groupExists: true, streamsExist: true });
+    expect(await authenticatorLogStatus(client, 'no-such-cluster')).toEqual({ ok: true, groupExists: false, streamsExist: false });
   });
 });

@@ -44,7 +44,6 @@ describe('eksdoctor auth --offline on kubeconfig fixtures', () => {
     ['no-current-context.yaml', 'kubeconfig/no-current-context', /kubectl config use-context arn:aws:eks:us-west-2:111122223333:cluster\/prod/],
     ['syntax-error.yaml', 'kubeconfig/invalid', /aws eks update-kubeconfig/],
     ['wrong-types.yaml', 'kubeconfig/invalid', /aws eks update-kubeconfig --name prod --region us-west-2/],
-    ['region-mismatch.yaml', 'kubeconfig/region-mismatch', /--region us-west-2/],
     ['missing-command.yaml', 'kubeconfig/exec-command-not-found', /aws eks update-kubeconfig --name prod/],
     ['aws-cli-profile-env.yaml', 'kubeconfig/profile-not-found', /aws configure --profile prod-admin/],
   ])('%s → %s', async (file, rule, fixText) => {
@@ -63,11 +62,19 @@ describe('eksdoctor auth --offline on kubeconfig fixtures', () => {
     expect(report.target.profile).toBe('prod-admin');
   });
 
-  it('an AWS CLI older than 2.7.0 is a root cause, with the upgrade in the fix', async () => {
+  it("the exec plugin's --region is not the cluster's: a warning (the token still works), fixed for the cluster's region", async () => {
+    const { code, report } = await auth('region-mismatch.yaml');
+    expect(code).toBe(0);
+    const f = report.findings.find((x: { rule: string }) => x.rule === 'kubeconfig/region-mismatch');
+    expect(f).toMatchObject({ severity: 'warning', evidence: { execRegion: 'eu-west-1', clusterRegion: 'us-west-2' } });
+    expect(f.fix.commands.join('\n')).toMatch(/--region us-west-2/);
+  });
+
+  it('an AWS CLI older than 2.6.3 is a root cause, with the upgrade in the fix', async () => {
     const { code, report } = await auth('aws-cli-v1beta1.yaml', isolatedEnv({ PATH: pathWithAws('2.6.2') }));
     expect(code).toBe(1);
     expect(report.rootCauses).toEqual(['kubeconfig/aws-cli-too-old']);
-    expect(report.findings[0].evidence).toMatchObject({ version: '2.6.2', minimum: '2.7.0' });
+    expect(report.findings[0].evidence).toMatchObject({ version: '2.6.2', minimum: '2.6.3' });
   });
 
   it('a static token is a warning: exit 0 by default, 1 with --fail-on warning, and the token never printed', async () => {
@@ -145,11 +152,12 @@ describe('usage errors and other commands', () => {
     }
   });
 
-  it('explain prints the explanation, the fix template and the docs', async () => {
+  it('explain prints the explanation, an example with its fix, and the docs', async () => {
     const r = await runCli(['explain', 'kubeconfig/exec-api-version-removed']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/invalid apiVersion "client.authentication.k8s.io\/v1alpha1"/);
-    expect(r.stdout).toMatch(/aws eks update-kubeconfig --name <cluster-name> --region <region>/);
+    expect(r.stdout).toMatch(/Example: User ".*" uses the removed exec apiVersion client.authentication.k8s.io\/v1alpha1/);
+    expect(r.stdout).toMatch(/aws eks update-kubeconfig --name prod --region us-west-2/);
     expect(r.stdout).toMatch(/https:\/\/docs.aws.amazon.com\/eks\/latest\/userguide\/create-kubeconfig.html/);
   });
 

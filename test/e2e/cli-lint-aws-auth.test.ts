@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, isolatedEnv, runCli } from '../helpers/cli.js';
+import { fixture, isolatedEnv, runCli, writeTemp } from '../helpers/cli.js';
 
 type Finding = { rule: string; evidence: { line?: number; file?: string }; fix?: { commands: string[] }; docs: string[] };
 
@@ -65,5 +65,54 @@ describe('eksdoctor lint on aws-auth ConfigMaps (GitOps CI)', () => {
     const report = JSON.parse(r.stdout);
     expect(report.checks.map((c: { id: string }) => c.id)).toContain('aws-auth');
     expect(report.findings.map((f: Finding) => f.rule)).toContain('aws-auth/assumed-role-arn');
+  });
+});
+
+describe('eksdoctor lint never passes what it did not lint (lint/not-recognized)', () => {
+  const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n';
+  const compose = 'services:\n  web:\n    image: nginx\n';
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: c2VjcmV0\n';
+  it.each([
+    ['a Deployment', deployment, /Deployment/],
+    ['a compose file', compose, /a mapping without a kind/],
+    ['a Secret', secret, /Secret/],
+    ['an empty file', '', /empty/],
+    ['a JSON number', '42\n', /a number/],
+  ])('%s → lint/not-recognized (exit 1)', async (_name, text, reason) => {
+    const { code, report } = await lint(writeTemp('input.yaml', text));
+    expect(code).toBe(1);
+    expect(report.findings.map((f) => f.rule)).toEqual(['lint/not-recognized']);
+    expect(JSON.stringify(report.findings[0])).toMatch(reason);
+    expect(JSON.stringify(report)).not.toContain('c2VjcmV0'); // a Secret given by mistake is not echoed
+  });
+
+  it('a ConfigMap named aws-auth whose keys are all misspelt is linted (not passed): every key is flagged', async () => {
+    const { code, report } = await lint(writeTemp('aws-auth.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  maproles: |\n    - rolearn: arn:aws:iam::111122223333:role/dev\n      username: dev\n'));
+    expect(report.verdict).not.toBe('pass');
+    expect(code).toBe(0); // a warning at the default --fail-on error
+    expect(report.findings.map((f) => f.rule)).toEqual(['aws-auth/unknown-key']);
+  });
+
+  it('an aws-auth ConfigMap inside a List (kubectl get cm -o yaml of several) is linted', async () => {
+    const list = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: aws-auth\n    namespace: kube-system\n  data:\n    mapRoles: |\n      - rolearn: arn:aws:sts::111122223333:assumed-role/dev/alice\n        username: dev\n';
+    const { code, report } = await lint(writeTemp('list.yaml', list));
+    expect(code).toBe(1);
+    expect(report.findings.map((f) => f.rule)).toEqual(['aws-auth/assumed-role-arn']);
+  });
+
+  // eksctl get iamidentitymapping --cluster C -o yaml|json prints the mappings as one list (pkg/authconfigmap).
+  it.each([
+    ['yaml', '- rolearn: arn:aws:iam::111122223333:role/teams/dev/developer\n  username: dev\n  groups:\n  - system:masters\n- account: "111122223333"\n'],
+    ['json', JSON.stringify([{ rolearn: 'arn:aws:iam::111122223333:role/teams/dev/developer', username: 'dev', groups: ['system:masters'] }, { account: '111122223333' }], null, 2)],
+  ])('the list eksctl get iamidentitymapping -o %s prints is linted as mappings', async (_format, text) => {
+    const { code, report } = await lint(writeTemp('mappings.txt', text));
+    expect(code).toBe(1);
+    expect(report.findings.map((f) => f.rule)).toEqual(['aws-auth/role-arn-has-path']);
+  });
+
+  it('a file that cannot be read is not linted, so it does not pass', async () => {
+    const { code, report } = await lint('/nonexistent/aws-auth.yaml');
+    expect(code).toBe(1);
+    expect(report.findings).toMatchObject([{ rule: 'lint/not-recognized', evidence: { reason: '/nonexistent/aws-auth.yaml does not exist' } }]);
   });
 });

@@ -36,7 +36,7 @@ describe('auth --principal ARN', () => {
   it.each(['not-an-arn', 'arn:aws:iam::111122223333:group/admins'])('--principal %s is a usage error (exit 2)', async (bad) => {
     const r = await runCli(['demo', 'healthy-api', '--principal', bad, '-o', 'json'], isolatedEnv());
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--principal must be an IAM user or role ARN/);
+    expect(r.stderr).toMatch(/--principal must be an IAM user, role or account root ARN, or an STS assumed-role or federated-user ARN/);
     expect(r.stdout).toBe('');
   });
 });

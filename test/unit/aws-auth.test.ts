@@ -1,14 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/engine/types.js';
-import { adminMappings, mapIdentity, parseAwsAuthData, parseAwsAuthManifest, type AwsAuthConfig, type CallerIdentity } from '../../src/facts/aws-auth.js';
-import { awsAuthRules } from '../../src/rules/aws-auth.js';
-import type { Rule, Target } from '../../src/rules/types.js';
+import { awsAuthFinding } from '../../src/checks/mapping/aws-auth.js';
+import { adminMappings, mapIdentity, parseAwsAuthData as parseData, parseAwsAuthManifest as parseManifest, type AwsAuthConfig, type AwsAuthProblem, type CallerIdentity } from '../../src/facts/aws-auth.js';
+import { findRule, type CatalogRule, type EvidenceOf, type RuleId } from '../../src/rules/index.js';
+import type { Target } from '../../src/rules/rule.js';
 
+/** The parser's problems as the aws-auth check reports them: one finding of the problem's rule each. */
+type Found = { rule: string; evidence: Record<string, unknown> };
+const asFindings = (problems: AwsAuthProblem[]): Found[] => problems.map((p) => awsAuthFinding(p) as unknown as Found);
+const parseAwsAuthData = (...a: Parameters<typeof parseData>) => {
+  const c = parseData(...a);
+  return { ...c, config: c, problems: asFindings(c.problems) };
+};
+const parseAwsAuthManifest = (text: string, file?: string) => {
+  const r = parseManifest(text, file);
+  return { config: r.config, problems: asFindings(r.problems) };
+};
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/aws-auth/${name}`, import.meta.url), 'utf8');
 const manifest = (name: string) => parseAwsAuthManifest(fixture(name), name);
-const rulesOf = (problems: Finding[]) => problems.map((p) => p.rule);
-const find = (problems: Finding[], rule: string) => problems.filter((p) => p.rule === rule);
+const rulesOf = (problems: Found[]) => problems.map((p) => p.rule);
+const find = (problems: Found[], rule: string) => problems.filter((p) => p.rule === rule);
 const A = '111122223333';
 
 describe('parseAwsAuthData: authenticator semantics (pkg/mapper/configmap ParseMap)', () => {
@@ -76,7 +87,7 @@ describe('parseAwsAuthData: authenticator semantics (pkg/mapper/configmap ParseM
   });
 
   it('sso matcher entries (pkg/config SSOARNMatcher): alone they are skipped quietly, with a rolearn the entry is dropped', () => {
-    const alone = parseAwsAuthData({ mapRoles: `- sso:\n    permissionSetName: Admin\n    accountID: "${A}"\n  username: admin\n` });
+    const alone = parseData({ mapRoles: `- sso:\n    permissionSetName: Admin\n    accountID: "${A}"\n  username: admin\n` });
     expect(alone).toEqual({ roles: [], users: [], accounts: [], problems: [] });
     const both = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/a\n  sso:\n    permissionSetName: Admin\n  username: a\n` });
     expect(both.roles).toEqual([]);
@@ -92,7 +103,9 @@ describe('parseAwsAuthData: authenticator semantics (pkg/mapper/configmap ParseM
   });
 
   it('blank sections are not errors', () => {
-    expect(parseAwsAuthData({ mapRoles: '', mapUsers: '  \n', mapAccounts: '""' })).toEqual({ roles: [], users: [], accounts: [], problems: [] });
+    expect(parseData({ mapRoles: '', mapUsers: '  \n', mapAccounts: '""' })).toEqual({ roles: [], users: [], accounts: [], problems: [] });
+    // pkg/mapper/configmap isSkippable: `''` is an empty section too, not invalid YAML.
+    expect(parseData({ mapRoles: "''", mapUsers: '``' })).toEqual({ roles: [], users: [], accounts: [], problems: [] });
   });
 
   it('a non-string section (hostile input) is a finding, not a crash', () => {
@@ -114,7 +127,7 @@ describe('lint findings carry the line of the entry', () => {
     ['aws-auth/assumed-role-arn', { line: 9, section: 'mapRoles', suggestedArn: `arn:aws:iam::${A}:role/ci-deployer` }],
     ['aws-auth/user-in-map-roles', { line: 13, arn: `arn:aws:iam::${A}:user/bob` }],
     ['aws-auth/invalid-username-template', { line: 17, placeholder: '{{sessionname}}', reason: 'unknown-placeholder', suggestedTemplate: 'ops:{{SessionName}}' }],
-    ['aws-auth/duplicate-entry', { lines: [17, 21], effectiveLine: 21, effectiveUsername: 'ops-2' }],
+    ['aws-auth/duplicate-entry', { lines: [17, 21], effectiveUsername: 'ops-2' }],
     ['aws-auth/unknown-key', { key: 'MapAccounts', suggestedKey: 'mapAccounts', line: 36, section: 'data' }],
     ['aws-auth/role-in-map-users', { line: 29, section: 'mapUsers', arn: `arn:aws:iam::${A}:role/legacy-admin` }],
   ])('%s', (rule, evidence) => {
@@ -171,7 +184,7 @@ describe('lint findings carry the line of the entry', () => {
       mapRoles: `- rolearn: arn:aws:iam::${A}:role/x\n  username: from-roles\n`,
       mapUsers: `- userarn: arn:aws:iam::${A}:role/x\n  username: from-users\n`,
     });
-    expect(find(c.problems, 'aws-auth/duplicate-entry')[0]!.evidence).toMatchObject({ section: 'mapRoles', effectiveUsername: 'from-roles', sections: ['mapRoles', 'mapUsers'] });
+    expect(find(c.problems, 'aws-auth/duplicate-entry')[0]!.evidence).toMatchObject({ section: 'mapRoles', effectiveUsername: 'from-roles' });
   });
 
   it('case variants of one user ARN are flagged as unpredictable', () => {
@@ -263,7 +276,7 @@ describe('parseAwsAuthManifest', () => {
 });
 
 describe('mapIdentity (pkg/server/server.go doMapping, renderTemplate)', () => {
-  const config: AwsAuthConfig = parseAwsAuthData({
+  const config: AwsAuthConfig = parseData({
     mapRoles: [
       `- rolearn: arn:aws:iam::${A}:role/eks-nodes`,
       '  username: system:node:{{EC2PrivateDNSName}}',
@@ -353,12 +366,12 @@ describe('mapIdentity (pkg/server/server.go doMapping, renderTemplate)', () => {
   });
 
   it('a rolearn with a path never matches the session', () => {
-    const c = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/team/admin\n  username: admin\n` });
+    const c = parseData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/team/admin\n  username: admin\n` });
     expect(mapIdentity(c, role('admin', 's'))).toBeUndefined();
   });
 
   it('duplicate role entries: the last one wins', () => {
-    const c = parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/x\n  username: first\n- rolearn: arn:aws:iam::${A}:role/X\n  username: second\n` });
+    const c = parseData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/x\n  username: first\n- rolearn: arn:aws:iam::${A}:role/X\n  username: second\n` });
     expect(mapIdentity(c, role('x', 's'))!.username).toBe('second');
   });
 
@@ -377,13 +390,15 @@ describe('adminMappings', () => {
   });
 });
 
-describe('awsAuthRules', () => {
+describe('aws-auth rules, from the evidence the parser and checks produce', () => {
   const t: Target = { kubeconfig: ['/home/u/.kube/config'], context: 'prod', cluster: 'prod-eks', region: 'eu-west-1', accountId: A };
-  const rule = (id: string): Rule => {
-    const r = awsAuthRules.find((x) => x.id === id);
+  const rule = (id: string): CatalogRule => {
+    const r = findRule(id);
     if (!r) throw new Error(`no rule ${id}`);
     return r;
   };
+  /** Evidence of the rule's own type: tsc rejects a key the rule does not take. */
+  const ev = <Id extends RuleId>(_id: Id, e: EvidenceOf<Id>) => e;
 
   it('covers every aws-auth rule of SPEC §5 with its severity', () => {
     const spec: Record<string, string> = {
@@ -402,23 +417,15 @@ describe('awsAuthRules', () => {
       'aws-auth/granted': 'info',
     };
     for (const [id, severity] of Object.entries(spec)) expect(rule(id).severity, id).toBe(severity);
-    expect(new Set(awsAuthRules.map((r) => r.id)).size).toBe(awsAuthRules.length);
   });
 
-  it('every error/warning rule has a fix and docs; every rule prints no "undefined"', () => {
-    for (const r of awsAuthRules) {
-      expect(r.docs.length, r.id).toBeGreaterThan(0);
-      for (const url of r.docs) expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|repost\.aws|kubernetes\.io)\//);
-      if (r.severity !== 'info') expect(r.fix, r.id).toBeDefined();
-      const text = [r.message({}, t), r.detail?.({}, t) ?? '', JSON.stringify(r.fix?.({}, t) ?? {})].join('\n');
-      expect(text, r.id).not.toMatch(/undefined|\[object Object\]/);
-    }
-  });
-
-  it('every finding the parser emits has a rule here', () => {
-    const ids = new Set(awsAuthRules.map((r) => r.id));
+  it('every finding the parser emits has a rule, and renders without "undefined"', () => {
     for (const f of ['pitfalls.yaml', 'malformed-section.yaml', 'sso-role-with-path.yaml', 'alias-bomb.yaml', 'data-as-list.yaml']) {
-      for (const p of manifest(f).problems) expect(ids.has(p.rule), p.rule).toBe(true);
+      for (const p of manifest(f).problems) {
+        const r = rule(p.rule);
+        const text = [r.message(p.evidence, t), r.detail?.(p.evidence, t) ?? '', JSON.stringify(r.fix?.(p.evidence, t) ?? {})].join('\n');
+        expect(text, `${f} ${p.rule}`).not.toMatch(/undefined|\[object Object\]/);
+      }
     }
   });
 
@@ -432,21 +439,21 @@ describe('awsAuthRules', () => {
   });
 
   it('in-cluster lint findings edit the ConfigMap with the real context', () => {
-    const e = { section: 'mapRoles', line: 4, arn: `arn:aws:sts::${A}:assumed-role/ci/s`, suggestedArn: `arn:aws:iam::${A}:role/ci` };
+    const e = find(parseAwsAuthData({ mapRoles: `- rolearn: arn:aws:sts::${A}:assumed-role/ci/s\n  username: ci\n` }).problems, 'aws-auth/assumed-role-arn')[0]!.evidence;
     const fix = rule('aws-auth/assumed-role-arn').fix!(e, t);
     expect(fix.commands).toEqual(['kubectl edit configmap aws-auth -n kube-system --context prod']);
-    expect(fix.summary).toContain('mapRoles line 4');
+    expect(fix.summary).toContain('mapRoles line 1');
     expect(fix.summary).toContain(`arn:aws:iam::${A}:role/ci`);
   });
 
   it('role-arn-has-path offers an access entry with the full ARN when the mode allows it', () => {
-    const e = { section: 'mapRoles', line: 2, arn: `arn:aws:iam::${A}:role/team/admin`, suggestedArn: `arn:aws:iam::${A}:role/admin`, authenticationMode: 'API_AND_CONFIG_MAP' };
-    const cmds = rule('aws-auth/role-arn-has-path').fix!(e, t).commands.join('\n');
+    const [p] = parseData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/team/admin\n  username: admin\n` }).problems.filter((x) => x.kind === 'role-arn-has-path');
+    const cmds = rule('aws-auth/role-arn-has-path').fix!(awsAuthFinding(p!, 'API_AND_CONFIG_MAP').evidence, t).commands.join('\n');
     expect(cmds).toContain(`aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn arn:aws:iam::${A}:role/team/admin`);
   });
 
   it('role-in-map-users moves the entry with eksctl, keeping username and groups', () => {
-    const e = { section: 'mapUsers', arn: `arn:aws:iam::${A}:role/legacy-admin`, suggestedArn: `arn:aws:iam::${A}:role/legacy-admin`, username: 'legacy-admin', groups: ['system:masters'] };
+    const e = find(parseAwsAuthData({ mapUsers: `- userarn: arn:aws:iam::${A}:role/legacy-admin\n  username: legacy-admin\n  groups: [system:masters]\n` }).problems, 'aws-auth/role-in-map-users')[0]!.evidence;
     expect(rule('aws-auth/role-in-map-users').fix!(e, t).commands).toEqual([
       `eksctl delete iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/legacy-admin`,
       `eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/legacy-admin --username legacy-admin --group system:masters`,
@@ -455,19 +462,20 @@ describe('awsAuthRules', () => {
 
   describe('principal-not-mapped', () => {
     const principalArn = `arn:aws:iam::${A}:role/ec2-worker`;
-    const admins = [{ arn: `arn:aws:iam::${A}:role/platform-admin` }, `arn:aws:iam::${A}:user/alice`];
+    const base = { principalArn, callerArn: `arn:aws:sts::${A}:assumed-role/ec2-worker/i-0abc`, cluster: 'prod-eks', sources: ['aws-auth'] };
+    const admins = [`arn:aws:iam::${A}:role/platform-admin`, `arn:aws:iam::${A}:user/alice`];
     const r = rule('aws-auth/principal-not-mapped');
 
     it('CONFIG_MAP: an aws-auth line with eksctl, naming the admins', () => {
-      const fix = r.fix!({ principalArn, authenticationMode: 'CONFIG_MAP', admins }, t);
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', admins }), t);
       expect(fix.commands[0]).toBe(`eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn ${principalArn} --username 'ec2-worker:{{SessionName}}' --group system:masters`);
       expect(fix.summary).toContain(`arn:aws:iam::${A}:role/platform-admin, arn:aws:iam::${A}:user/alice`);
       expect(fix.commands).toContain(`aws eks update-kubeconfig --name prod-eks --region eu-west-1 --role-arn arn:aws:iam::${A}:role/platform-admin --alias prod`);
       expect(fix.commands.join('\n')).not.toContain('create-access-entry');
     });
 
-    it.each(['API', 'API_AND_CONFIG_MAP'])('%s: an access entry with the cluster-admin policy', (mode) => {
-      const fix = r.fix!({ principalArn, authenticationMode: mode }, t);
+    it.each(['API', 'API_AND_CONFIG_MAP'] as const)('%s: an access entry with the cluster-admin policy', (mode) => {
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: mode, admins: [] }), t);
       expect(fix.commands).toEqual([
         `aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn ${principalArn}`,
         `aws eks associate-access-policy --cluster-name prod-eks --region eu-west-1 --principal-arn ${principalArn} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope type=cluster`,
@@ -477,32 +485,30 @@ describe('awsAuthRules', () => {
 
     it('SSO role in an access entry: looks up the full ARN with its path', () => {
       const sso = `arn:aws:iam::${A}:role/AWSReservedSSO_Admin_0123456789abcdef`;
-      const fix = r.fix!({ principalArn: sso, authenticationMode: 'API' }, t);
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, principalArn: sso, authenticationMode: 'API', admins: [] }), t);
       expect(fix.commands[0]).toBe('ROLE_ARN=$(aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef --query Role.Arn --output text)');
       expect(fix.commands[1]).toContain('--principal-arn "$ROLE_ARN"');
     });
 
     it('names the creator when nobody is mapped as admin', () => {
-      const e = { principalArn, authenticationMode: 'CONFIG_MAP', creatorArn: `arn:aws:iam::${A}:user/founder` };
+      const e = ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', admins: [], creatorArn: `arn:aws:iam::${A}:user/founder` });
       expect(r.fix!(e, t).summary).toContain(`arn:aws:iam::${A}:user/founder`);
       expect(r.detail!(e, t)).toContain('No principal is mapped to system:masters');
     });
   });
 
   it('account-only-mapping binds RBAC to the ARN username', () => {
-    const e = { principalArn: `arn:aws:iam::${A}:user/dave`, username: `arn:aws:iam::${A}:user/dave`, accountId: A };
-    const cmds = rule('aws-auth/account-only-mapping').fix!(e, t).commands;
-    expect(cmds[1]).toBe(`kubectl create clusterrolebinding dave-view --clusterrole=view --user=arn:aws:iam::${A}:user/dave --context prod`);
+    const e = ev('aws-auth/account-only-mapping', { principalArn: `arn:aws:iam::${A}:user/dave`, username: `arn:aws:iam::${A}:user/dave`, accountId: A });
+    expect(rule('aws-auth/account-only-mapping').fix!(e, t).commands).toEqual([`kubectl create clusterrolebinding dave-view --clusterrole=view --user=arn:aws:iam::${A}:user/dave --context prod`]);
   });
 
-  it('ignored-in-api-mode creates an access entry per principal', () => {
-    const e = { authenticationMode: 'API', arns: [`arn:aws:iam::${A}:role/a`, `arn:aws:iam::${A}:user/b`] };
-    const cmds = rule('aws-auth/ignored-in-api-mode').fix!(e, t).commands;
-    expect(cmds.filter((c) => c.startsWith('aws eks create-access-entry'))).toHaveLength(2);
+  it('ignored-in-api-mode creates an access entry for the principal', () => {
+    const e = ev('aws-auth/ignored-in-api-mode', { principalArn: `arn:aws:iam::${A}:role/a`, section: 'mapRoles', line: 1 });
+    expect(rule('aws-auth/ignored-in-api-mode').fix!(e, t).commands.filter((c) => c.startsWith('aws eks create-access-entry'))).toHaveLength(1);
   });
 
   it('not-found suggests eksctl or the move to access entries', () => {
-    const cmds = rule('aws-auth/not-found').fix!({ authenticationMode: 'CONFIG_MAP', principalArn: `arn:aws:iam::${A}:role/a` }, t).commands;
+    const cmds = rule('aws-auth/not-found').fix!(ev('aws-auth/not-found', { authenticationMode: 'CONFIG_MAP', principalArn: `arn:aws:iam::${A}:role/a` }), t).commands;
     expect(cmds[1]).toBe('aws eks update-cluster-config --name prod-eks --region eu-west-1 --access-config authenticationMode=API_AND_CONFIG_MAP');
   });
 
@@ -522,7 +528,8 @@ describe('awsAuthRules', () => {
   });
 
   it('granted says who the principal is mapped as', () => {
-    const msg = rule('aws-auth/granted').message({ principalArn: `arn:aws:iam::${A}:role/a`, section: 'mapRoles', line: 3, username: 'a', groups: ['devs'] }, t);
+    const msg = rule('aws-auth/granted').message(ev('aws-auth/granted', { principalArn: `arn:aws:iam::${A}:role/a`, section: 'mapRoles', line: 3, username: 'a', groups: ['devs'] }), t);
     expect(msg).toBe(`arn:aws:iam::${A}:role/a is mapped by mapRoles line 3 as "a" with groups devs`);
   });
 });
+

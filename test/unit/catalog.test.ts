@@ -1,14 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { selectChecks } from '../../src/checks/index.js';
+import { ALL_CHECKS } from '../../src/checks/index.js';
+import { LINT_EMITS } from '../../src/diagnose/lint.js';
 import { RULES } from '../../src/rules/index.js';
 import { ROOT } from '../helpers/cli.js';
 
 // The product contract lives beside the repository (../shared), as in CI; elsewhere the SPEC tests skip.
 const SPEC_PATH = `${ROOT}/../shared/SPEC.md`;
 const SPEC = existsSync(SPEC_PATH) ? readFileSync(SPEC_PATH, 'utf8') : '';
-const SPEC_IDS = new Set(SPEC.match(/`((?:kubeconfig|identity|cluster|access-entry|aws-auth|kube|rbac|logs)\/[a-z0-9-]+)`/g)?.map((m) => m.slice(1, -1)) ?? []);
-const emitted = new Set(selectChecks({ since: 0, noLogs: false, offline: false, timeoutMs: 1, verbose: false, env: {} }).flatMap((c) => c.emits));
+const SPEC_IDS = new Set(SPEC.match(/`((?:kubeconfig|identity|cluster|access-entry|aws-auth|kube|rbac|logs|lint|history)\/[a-z0-9-]+)`/g)?.map((m) => m.slice(1, -1)) ?? []);
+const emitted = new Set<string>([...ALL_CHECKS.flatMap((c) => c.emits), ...LINT_EMITS]);
 
 describe('rule catalog invariants', () => {
   it('has unique, well-formed IDs', () => {
@@ -22,12 +23,12 @@ describe('rule catalog invariants', () => {
     expect(rule.docs.length).toBeGreaterThan(0);
     for (const url of rule.docs) expect(url).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|repost\.aws|kubernetes\.io)\//);
     if (rule.severity !== 'info') {
-      const fix = rule.fix?.({}, { kubeconfig: [] });
+      const fix = rule.fix?.(rule.example, { kubeconfig: [] });
       expect(fix?.summary).toBeTruthy();
       expect(fix?.commands.length).toBeGreaterThan(0);
     }
     expect(rule.explain.length).toBeGreaterThan(40);
-    expect(rule.message({}, { kubeconfig: [] })).not.toMatch(/undefined/);
+    expect(rule.message(rule.example, { kubeconfig: [] })).not.toMatch(/undefined/);
   });
 
   it.skipIf(!SPEC)('keeps the SPEC §5 severities of the required IDs', () => {

@@ -1,33 +1,22 @@
+/**
+ * Checks on fact sets (RuleTester style): each case gives facts and asserts exactly the findings the
+ * check returns, rendered through the catalog — so each rule's text and fix are tested with the
+ * evidence its check really produces.
+ */
 import { describe, expect, it } from 'vitest';
-import type { Facts } from '../../src/engine/facts.js';
-import type { Check, CheckContext, RunOptions } from '../../src/engine/types.js';
+import type { Facts } from '../../src/checks/facts.js';
 import { identityCheck } from '../../src/checks/identity/identity.js';
 import { rbacCheck } from '../../src/checks/kube/rbac.js';
 import { awsAuthCheck } from '../../src/checks/mapping/aws-auth.js';
 import { mappingCheck } from '../../src/checks/mapping/mapping.js';
-import type { EksClusterInfo } from '../../src/facts/eks-cluster.js';
+import type { AuthenticationMode, EksClusterInfo } from '../../src/facts/eks-cluster.js';
 import type { KubeApiClient } from '../../src/facts/kube-api.js';
 import { fixture } from '../helpers/cli.js';
+import { testCheck } from '../helpers/check-tester.js';
 
-const options: RunOptions = { since: 3_600_000, noLogs: false, offline: false, timeoutMs: 10_000, verbose: false, env: {} };
 const ROLE = 'arn:aws:iam::111122223333:role/dev';
 const principal = { arn: 'arn:aws:sts::111122223333:assumed-role/dev/alice', principalArn: ROLE, accountId: '111122223333', source: 'exec-token' as const };
-const cluster = (authenticationMode: string): EksClusterInfo => ({ name: 'prod', authenticationMode, publicAccessCidrs: [], enabledLogTypes: ['authenticator'] });
-
-function run(check: Check, facts: Facts, extra: Partial<RunOptions> = {}) {
-  const ctx: CheckContext = {
-    facts,
-    target: { kubeconfig: [], cluster: 'prod', region: 'us-west-2', accountId: '111122223333' },
-    options: { ...options, ...extra },
-    signal: new AbortController().signal,
-    remainingMs: () => 10_000,
-    progress: () => {},
-    once: (_key, work) => work(),
-    finished: async () => {},
-  };
-  return check.run(ctx);
-}
-
+const cluster = (authenticationMode: AuthenticationMode): EksClusterInfo => ({ name: 'prod', authenticationMode, publicAccessCidrs: [], enabledLogTypes: ['authenticator'] });
 const config = (roles: string[] = []) => ({ roles: roles.map((arn) => ({ section: 'mapRoles' as const, arn, groups: ['system:masters'] })), users: [], accounts: [], problems: [] });
 const notMappedLine = { outcome: 'denied', reason: 'not-mapped', error: 'identity is not mapped', timestamp: 0, stream: 'authenticator-x', msg: 'access denied', fields: {} } as never;
 
@@ -44,55 +33,73 @@ describe('mapping verdict (is the principal mapped at all?)', () => {
     ['aws-auth maps it', { identity: principal, cluster: cluster('CONFIG_MAP'), awsAuth: { readable: true, exists: true, config: config([ROLE]), mapped: { via: 'mapRoles', username: 'dev', groups: [] } } }, undefined],
     ['the API server accepted it (e.g. the invisible creator)', { identity: principal, cluster: cluster('CONFIG_MAP'), awsAuth: { readable: true, exists: false }, kube: { api: {} as KubeApiClient, authenticated: true } }, undefined],
   ])('%s', async (_, facts, rule) => {
-    const out = await run(mappingCheck, facts);
-    expect(out.findings.map((f) => f.rule)).toEqual(rule ? [rule] : []);
+    const r = await testCheck(mappingCheck, { facts });
+    expect(r.rules).toEqual(rule ? [rule] : []);
   });
 
-  it('names the admins every source knows, once each', async () => {
-    const out = await run(mappingCheck, {
-      identity: principal,
-      cluster: cluster('API_AND_CONFIG_MAP'),
-      accessEntries: { readable: true, admins: ['arn:aws:iam::111122223333:role/platform'] },
-      awsAuth: { readable: true, exists: true, config: config(['arn:aws:iam::111122223333:role/admin', 'arn:aws:iam::111122223333:role/platform']) },
-      logs: { admins: ['arn:aws:iam::111122223333:user/creator'], creatorArn: 'arn:aws:iam::111122223333:user/creator' },
+  it('names the admins every source knows, once each, never the caller; its fix says who runs what', async () => {
+    const r = await testCheck(mappingCheck, {
+      facts: {
+        identity: principal,
+        cluster: cluster('API_AND_CONFIG_MAP'),
+        accessEntries: { readable: true, admins: ['arn:aws:iam::111122223333:role/platform', ROLE] },
+        awsAuth: { readable: true, exists: true, config: config(['arn:aws:iam::111122223333:role/admin', 'arn:aws:iam::111122223333:role/platform']) },
+        logs: { admins: ['arn:aws:iam::111122223333:user/creator'], creatorArn: 'arn:aws:iam::111122223333:user/creator' },
+      },
     });
-    expect(out.findings[0]!.evidence).toMatchObject({
+    const f = r.one('aws-auth/principal-not-mapped');
+    expect(f.evidence).toMatchObject({
       admins: ['arn:aws:iam::111122223333:role/platform', 'arn:aws:iam::111122223333:role/admin', 'arn:aws:iam::111122223333:user/creator'],
       creatorArn: 'arn:aws:iam::111122223333:user/creator',
       sources: ['access entries', 'aws-auth'],
     });
+    expect(f.title).toBe(`${ROLE} is not mapped`);
+    expect(f.fix!.commands).toContain(`aws eks create-access-entry --cluster-name prod --region us-west-2 --principal-arn ${ROLE}`);
+  });
+
+  it('in API mode names no aws-auth admin: API mode ignores aws-auth', async () => {
+    const r = await testCheck(mappingCheck, {
+      facts: { identity: principal, cluster: cluster('API'), accessEntries: { readable: true, admins: [] }, awsAuth: { readable: true, exists: true, config: config(['arn:aws:iam::111122223333:role/admin']) } },
+    });
+    expect(r.one('access-entry/missing').evidence).toMatchObject({ admins: [] });
   });
 });
 
 describe('identity: the principal the cluster sees', () => {
   it('prefers the token over the credential chain and flags another account than the cluster', async () => {
-    const facts: Facts = { execIdentity: { ...principal, accountId: '999999999999' }, sdkIdentity: { ...principal, source: 'sdk' } };
-    const out = await run(identityCheck, facts);
-    expect(facts.identity?.source).toBe('exec-token');
-    expect(out.findings).toEqual([{ rule: 'identity/account-mismatch', evidence: { identityAccount: '999999999999', clusterAccount: '111122223333', principalArn: ROLE } }]);
+    const r = await testCheck(identityCheck, { facts: { execIdentity: { ...principal, accountId: '999999999999' }, sdkIdentity: { ...principal, source: 'sdk' } } });
+    expect(r.facts.identity?.source).toBe('exec-token');
+    expect(r.findings.map((f) => [f.rule, f.title])).toEqual([['identity/account-mismatch', 'Principal account 999999999999 differs from cluster account 111122223333']]);
   });
 
   it('--principal replaces the identity, canonicalized', async () => {
-    const facts: Facts = {};
-    await run(identityCheck, facts, { principal: 'arn:aws:sts::111122223333:assumed-role/dev/bob' });
-    expect(facts.identity).toEqual({ arn: 'arn:aws:sts::111122223333:assumed-role/dev/bob', principalArn: ROLE, accountId: '111122223333', source: 'principal-option' });
+    const r = await testCheck(identityCheck, { facts: {}, options: { principal: 'arn:aws:sts::111122223333:assumed-role/dev/bob' } });
+    expect(r.facts.identity).toEqual({ arn: 'arn:aws:sts::111122223333:assumed-role/dev/bob', principalArn: ROLE, accountId: '111122223333', source: 'principal-option' });
   });
 
-  it('is skipped, not failed, when nothing established an identity', async () => {
-    expect(await run(identityCheck, {})).toEqual({ findings: [], skip: 'no identity could be established' });
+  it('cannot establish an identity when nothing did: the check could not run (its dependents are incomplete)', async () => {
+    const r = await testCheck(identityCheck, { facts: {} });
+    expect(r.outcome).toEqual({ findings: [], halt: 'no identity could be established' });
+  });
+
+  it('does not apply to a credential that is not an IAM identity', async () => {
+    const r = await testCheck(identityCheck, { facts: { credential: { kind: 'client-certificate', certPem: 'c', keyPem: 'k' } } });
+    expect(r.outcome.skip).toMatch(/not an IAM identity/);
   });
 });
 
-describe('aws-auth: only what concerns this principal, from --aws-auth-file', () => {
-  it('keeps lint findings about the principal\'s own entry and about whole sections, drops the others', async () => {
+describe("aws-auth: only what concerns this principal, from --aws-auth-file", () => {
+  it("keeps lint findings about the principal's own entry and about whole sections, drops the others", async () => {
     const ops = { ...principal, arn: 'arn:aws:sts::111122223333:assumed-role/ops/carol', principalArn: 'arn:aws:iam::111122223333:role/ops' };
-    const facts: Facts = { identity: ops, cluster: cluster('CONFIG_MAP') };
-    const out = await run(awsAuthCheck, facts, { awsAuthFile: fixture('aws-auth', 'pitfalls.yaml') });
-    const rules = out.findings.map((f) => f.rule).sort();
-    expect(rules).toContain('aws-auth/duplicate-entry'); // ops is mapped twice
-    expect(rules).toContain('aws-auth/invalid-username-template'); // in ops' own entry
-    expect(rules).not.toContain('aws-auth/user-in-map-roles'); // about bob, not ops
-    expect(rules).not.toContain('aws-auth/role-in-map-users');
+    const r = await testCheck(awsAuthCheck, { facts: { identity: ops, cluster: cluster('CONFIG_MAP') }, options: { awsAuthFile: fixture('aws-auth', 'pitfalls.yaml') } });
+    expect(r.rules).toContain('aws-auth/duplicate-entry'); // ops is mapped twice
+    expect(r.rules).toContain('aws-auth/invalid-username-template'); // in ops' own entry
+    expect(r.rules).not.toContain('aws-auth/user-in-map-roles'); // about bob, not ops
+    expect(r.rules).not.toContain('aws-auth/role-in-map-users');
+    // A file's finding points into the file, and its fix re-lints and applies it.
+    const dup = r.one('aws-auth/duplicate-entry');
+    expect(dup.fix!.commands[0]).toMatch(/^eksdoctor lint .*pitfalls\.yaml$/);
+    expect(dup.title).toMatch(/arn:aws:iam::111122223333:role\/ops is mapped 2 times/);
   });
 });
 
@@ -102,19 +109,20 @@ describe('rbac: groups bound to nothing', () => {
 
   it('from the bindings, when the principal may list them', async () => {
     const lists = { clusterRoleBindings: { ok: true, items: [{ kind: 'ClusterRoleBinding', name: 'x', roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: '' }, subjects: [{ kind: 'Group', name: 'other' }] }], truncated: false }, roleBindings: { ok: true, items: [], truncated: false } };
-    const out = await run(rbacCheck, { kube: forbidden(api(lists)) });
-    expect(out.findings).toEqual([{ rule: 'rbac/groups-without-bindings', evidence: { groups: ['dev-team'], username: 'dev', source: 'bindings' } }]);
+    const r = await testCheck(rbacCheck, { facts: { kube: forbidden(api(lists)) } });
+    expect(r.one('rbac/groups-without-bindings').evidence).toEqual({ groups: ['dev-team'], username: 'dev', source: 'bindings' });
+    expect(r.one('rbac/groups-without-bindings').fix!.commands).toEqual(['kubectl create clusterrolebinding dev-team-view --clusterrole=view --group=dev-team --context prod']);
   });
 
   it('from SelfSubjectRulesReview, when it may not: only the self-review rules every user has', async () => {
     const denied = { ok: false, status: 403, message: 'forbidden' };
     const rules = { ok: true, namespace: 'default', incomplete: false, nonResourceRules: [], resourceRules: [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], resourceNames: [] }] };
-    const out = await run(rbacCheck, { kube: forbidden(api({ clusterRoleBindings: denied, roleBindings: denied }, rules)) });
-    expect(out.findings.map((f) => f.rule)).toEqual(['rbac/groups-without-bindings']);
+    const r = await testCheck(rbacCheck, { facts: { kube: forbidden(api({ clusterRoleBindings: denied, roleBindings: denied }, rules)) } });
+    expect(r.rules).toEqual(['rbac/groups-without-bindings']);
   });
 
   it('says nothing when something is allowed, or when there is no group to bind', async () => {
-    expect((await run(rbacCheck, { kube: { ...forbidden(api({})), allowed: ['get namespaces'] } })).findings).toEqual([]);
-    expect((await run(rbacCheck, { kube: { ...forbidden(api({})), groups: ['system:authenticated'] } })).findings).toEqual([]);
+    expect((await testCheck(rbacCheck, { facts: { kube: { ...forbidden(api({})), allowed: ['get namespaces'] } } })).rules).toEqual([]);
+    expect((await testCheck(rbacCheck, { facts: { kube: { ...forbidden(api({})), groups: ['system:authenticated'] } } })).rules).toEqual([]);
   });
 });

@@ -84,8 +84,8 @@ describe('describeCluster', () => {
     });
   });
 
-  it('an old cluster without accessConfig or logging', () => {
-    expect(toClusterInfo({ name: 'old' })).toMatchObject({ name: 'old', authenticationMode: undefined, publicAccessCidrs: [], enabledLogTypes: [] });
+  it('an old cluster without accessConfig or logging: CONFIG_MAP, as clusters before access entries are', () => {
+    expect(toClusterInfo({ name: 'old' })).toMatchObject({ name: 'old', authenticationMode: 'CONFIG_MAP', publicAccessCidrs: [], enabledLogTypes: [] });
   });
 
   it('a missing cluster is not-found', async () => {

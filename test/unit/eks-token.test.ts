@@ -47,7 +47,7 @@ describe('presignEksToken → decodeEksToken', () => {
       credentials: { accessKeyId: 'ASIAEXAMPLESESSION01', secretAccessKey: SECRET, sessionToken: 'SECRET/TOKEN+value==' },
       region: 'eu-west-1', clusterName: 'c', stsHost: '127.0.0.1:4566', now: NOW,
     });
-    const d = decodeEksToken(token, { now: NOW });
+    const d = decodeEksToken(token, { now: NOW, configuredEndpoint: 'http://127.0.0.1:4566' });
     if (!d.ok) throw new Error(d.error);
     expect(d.host).toBe('127.0.0.1:4566');
     expect(d.accessKeyKind).toBe('temporary');
@@ -103,16 +103,33 @@ describe('decodeEksToken: token.go Verify wording', () => {
     expect(d.decoded?.accessKeyId).toBe(KEY);
   });
 
-  it('accepts plain http only from a loopback STS (the emulator behind AWS_ENDPOINT_URL)', () => {
-    expect(decodeEksToken(wrap(`http://127.0.0.1:4566/?${validQuery}`), { now: NOW }).ok).toBe(true);
+  it('accepts another host (and plain http) only as the STS endpoint the run is configured with (AWS_ENDPOINT_URL[_STS])', () => {
+    expect(decodeEksToken(wrap(`http://127.0.0.1:4566/?${validQuery}`), { now: NOW, configuredEndpoint: 'http://127.0.0.1:4566' }).ok).toBe(true);
+    expect(decodeEksToken(wrap(`https://127.0.0.1:4566/?${validQuery}`), { now: NOW, configuredEndpoint: 'http://127.0.0.1:4566/' }).ok).toBe(true);
+    // Not any loopback host: the one configured.
+    expect(decodeEksToken(wrap(`http://127.0.0.1:4567/?${validQuery}`), { now: NOW, configuredEndpoint: 'http://127.0.0.1:4566' })).toMatchObject({ ok: false, error: 'input token was not properly formatted: unexpected scheme "http" in pre-signed URL' });
+    expect(decodeEksToken(wrap(`https://127.0.0.1:4566/?${validQuery}`), { now: NOW })).toMatchObject({ ok: false, error: 'input token was not properly formatted: unexpected hostname "127.0.0.1:4566" in pre-signed URL' });
     expect(decodeEksToken(wrap(`http://sts.amazonaws.com/?${validQuery}`), { now: NOW })).toMatchObject({ ok: false, error: 'input token was not properly formatted: unexpected scheme "http" in pre-signed URL' });
-    expect(decodeEksToken(wrap(`https://127.0.0.1:4566/?${validQuery}`), { now: NOW, acceptHost: () => false })).toMatchObject({ ok: false, error: 'input token was not properly formatted: unexpected hostname "127.0.0.1:4566" in pre-signed URL' });
   });
 
   it('accepts the global and regional STS hosts', () => {
-    for (const host of ['sts.amazonaws.com', 'sts.eu-central-1.amazonaws.com', 'sts-fips.us-east-1.amazonaws.com', 'sts.cn-north-1.amazonaws.com.cn']) {
+    for (const host of ['sts.amazonaws.com', 'sts.eu-central-1.amazonaws.com', 'sts-fips.us-east-1.amazonaws.com', 'sts.cn-north-1.amazonaws.com.cn', 'sts.us-west-2.api.aws']) {
       expect(decodeEksToken(wrap(`https://${host}/?${validQuery}`), { now: NOW }).ok).toBe(true);
     }
+  });
+
+  // aws-iam-authenticator pkg/token/token.go verifySTSHostnameFormat: the host's domain must be the cluster's partition's.
+  it.each([
+    ['sts.cn-north-1.amazonaws.com.cn', 'aws-cn', true],
+    ['sts.cn-north-1.amazonaws.com.cn', 'aws', false],
+    ['sts.us-west-2.amazonaws.com.cn', 'aws-cn', false],
+    ['sts.us-west-2.amazonaws.com.cn', 'aws', false],
+    ['sts.amazonaws.com', 'aws', true],
+    ['sts.amazonaws.com', 'aws-cn', false],
+    ['sts.us-gov-west-1.amazonaws.com', 'aws-us-gov', true],
+    ['sts.us-west-2.amazonaws.com', 'aws-us-gov', false],
+  ])('STS host %s for a cluster in partition %s: %s', (host, partition, ok) => {
+    expect(decodeEksToken(wrap(`https://${host}/?${validQuery}`), { now: NOW, partition }).ok).toBe(ok);
   });
 });
 

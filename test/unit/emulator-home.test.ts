@@ -140,7 +140,7 @@ describe('builtin get-token', () => {
       const cred = (await getToken({ clusterName: 'prod' }, process.env, now)) as any;
       expect(cred).toMatchObject({ kind: 'ExecCredential', apiVersion: 'client.authentication.k8s.io/v1beta1', spec: {} });
       expect(cred.status.expirationTimestamp).toBe('2026-11-25T03:14:00Z');
-      const decoded = decodeEksToken(cred.status.token, { now }) as any;
+      const decoded = decodeEksToken(cred.status.token, { now, configuredEndpoint: server.url }) as any;
       expect(decoded.ok).toBe(true);
       expect(decoded.accessKeyId).toBe('AKIAEXAMPLEALICE0001');
       expect(decoded.signedHeaders).toEqual(['host', 'x-k8s-aws-id']);
@@ -150,7 +150,7 @@ describe('builtin get-token', () => {
 
     it('assumes --role-arn through the emulator STS (RoleSessionName EKSGetTokenAuth)', async () => {
       const cred = (await getToken({ clusterName: 'prod', roleArn: 'arn:aws:iam::111122223333:role/prod-admin' })) as any;
-      const decoded = decodeEksToken(cred.status.token) as any;
+      const decoded = decodeEksToken(cred.status.token, { configuredEndpoint: server.url }) as any;
       expect(decoded.accessKeyId).toMatch(/^ASIA/);
       expect(decoded.hasSessionToken).toBe(true);
     });

@@ -75,10 +75,10 @@ describe('kubeconfig knobs', () => {
   });
 
   it('staticToken: expired is a real token for the shell principal, signed 20 minutes ago', async () => {
-    const { kubeconfig } = await started('expired-static-token');
+    const { kubeconfig, emu } = await started('expired-static-token');
     const token = kubeconfig.users[0].user.token as string;
     expect(kubeconfig.users[0].user).not.toHaveProperty('exec');
-    const decoded = decodeEksToken(token);
+    const decoded = decodeEksToken(token, { configuredEndpoint: emu.awsUrl });
     expect(decoded.ok).toBe(false);
     if (decoded.ok) return;
     expect(decoded.error).toMatch(/X-Amz-Date parameter is expired \(15 minute expiration\)/);

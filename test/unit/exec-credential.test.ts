@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExecCredential, parseStsAnswer, pluginEnvironment, replayEndpointFromEnv, replayTokenIdentity, runExecPlugin } from '../../src/facts/exec-credential.js';
+import { parseExecCredential, pluginEnvironment, runExecPlugin } from '../../src/facts/exec-credential.js';
+import { parseStsAnswer, replayEndpointFromEnv, replayTokenIdentity } from '../../src/facts/token-replay.js';
 import { presignEksToken, verifyPresignedGetCallerIdentity } from '../../src/facts/eks-token.js';
 import type { ExecConfig } from '../../src/facts/kubeconfig.js';
 
@@ -55,7 +56,7 @@ const run = (e: ExecConfig, timeoutMs = 5000, env: NodeJS.ProcessEnv = { PATH: p
 describe('runExecPlugin', () => {
   it('returns the token of a v1beta1 ExecCredential; passes run env + exec env and KUBERNETES_EXEC_INFO', async () => {
     const r = await run(exec(good, { env: [{ name: 'AWS_PROFILE', value: 'dev' }] }));
-    expect(r).toMatchObject({ ok: true, token: FAKE_TOKEN, apiVersion: BETA, expirationTimestamp: '2026-11-25T20:00:00Z', command: good, clientCertificate: false });
+    expect(r).toMatchObject({ ok: true, token: FAKE_TOKEN, apiVersion: BETA, expirationTimestamp: '2026-11-25T20:00:00Z', command: good });
     if (!r.ok) return;
     // client-go encodes ExecCredential{spec: {interactive}} with the configured apiVersion.
     expect(r.stderr).toContain(`info={"kind":"ExecCredential","apiVersion":"${BETA}","spec":{"interactive":false}}`);
@@ -154,7 +155,8 @@ describe('parseExecCredential', () => {
       ok: true,
       apiVersion: 'client.authentication.k8s.io/v1',
       token: '',
-      clientCertificate: true,
+      clientCertificateData: 'c',
+      clientKeyData: 'k',
     });
   });
 });

@@ -45,7 +45,11 @@ describe('parseAwsCliVersion', () => {
     ['aws-cli/2.15.30 Python/3.11.8 Linux/6.1.0 exe/x86_64.debian.12', '2.15.30', false],
     ['aws-cli/2.6.2 Python/3.9.11 Linux/5.10 exe/x86_64', '2.6.2', true],
     ['aws-cli/2.7.0 Python/3.9.11 Linux/5.10 exe/x86_64', '2.7.0', false],
-    ['aws-cli/1.23.9 Python/3.8.10 Linux/5.4.0 botocore/1.25.9', '1.23.9', true],
+    // SPEC §9 (corrected): from 1.23.9 get-token answers the apiVersion kubectl asks for.
+    ['aws-cli/1.23.9 Python/3.8.10 Linux/5.4.0 botocore/1.25.9', '1.23.9', false],
+    ['aws-cli/1.23.8 Python/3.8.10 Linux/5.4.0 botocore/1.25.8', '1.23.8', true],
+    ['aws-cli/2.6.2 Python/3.9.11 Linux/5.10 exe/x86_64', '2.6.2', true],
+    ['aws-cli/2.6.3 Python/3.9.11 Linux/5.10 exe/x86_64', '2.6.3', false],
     ['aws-cli/1.45.11 Python/3.11.7 Linux/6.18.44 botocore/1.43.11', '1.45.11', false],
   ])('%s', (line, version, tooOld) => {
     expect(parseAwsCliVersion(line)).toMatchObject({ version, tooOld });

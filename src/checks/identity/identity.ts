@@ -1,11 +1,12 @@
-import type { Check, Finding } from '../../engine/types.js';
+import { finding, type FindingOf } from '../../rules/index.js';
+import { defineCheck } from '../types.js';
 
 /**
  * Which principal the cluster will see: the one inside kubectl's token, else the credential chain's
  * (resolved as the exec plugin resolves it). Says when your shell's credentials are another principal
  * than kubectl's (the exec env or args pick another profile) and when the account is not the cluster's.
  */
-export const identityCheck: Check = {
+export const identityCheck = defineCheck({
   id: 'identity',
   title: 'IAM identity',
   dependsOn: ['kubeconfig'],
@@ -13,15 +14,17 @@ export const identityCheck: Check = {
   emits: ['identity/exec-identity-differs', 'identity/account-mismatch'],
   async run({ facts, options, target, signal }) {
     const { canonicalPrincipalArn, parseArn } = await import('../../facts/arn.js');
-    const findings: Finding[] = [];
+    const findings: FindingOf<'identity/exec-identity-differs' | 'identity/account-mismatch'>[] = [];
     if (options.principal) {
       const parsed = parseArn(options.principal);
       if (!parsed) return { findings: [], halt: `--principal ${options.principal} is not an ARN` };
       facts.identity = { arn: options.principal, principalArn: canonicalPrincipalArn(options.principal), accountId: parsed.accountId, source: 'principal-option' };
       return { findings };
     }
+    // A credential that is not an IAM token (a client certificate, a service-account token) has no IAM identity.
+    if (facts.credential && !facts.iamCredential) return { findings, skip: 'the kubeconfig credential is not an IAM identity' };
     const identity = facts.execIdentity ?? facts.sdkIdentity;
-    if (!identity) return { findings, skip: 'no identity could be established' };
+    if (!identity) return { findings, halt: 'no identity could be established' };
     facts.identity = identity;
 
     const plugin = facts.kubeconfig?.plugin;
@@ -33,16 +36,13 @@ export const identityCheck: Check = {
       const shell = await getSdkIdentity(awsClients({ region: facts.aws.region, env: options.env }), { signal });
       const roleExplains = plugin.roleArn && canonicalPrincipalArn(plugin.roleArn).toLowerCase() === identity.principalArn.toLowerCase();
       if (shell.ok && !roleExplains && shell.principalArn.toLowerCase() !== identity.principalArn.toLowerCase()) {
-        findings.push({
-          rule: 'identity/exec-identity-differs',
-          evidence: { execArn: identity.arn, execPrincipalArn: identity.principalArn, sdkArn: shell.arn, execProfile: plugin.profile, sdkProfile: shellProfile },
-        });
+        findings.push(finding('identity/exec-identity-differs', { execArn: identity.arn, execPrincipalArn: identity.principalArn, sdkArn: shell.arn, execProfile: plugin.profile, sdkProfile: shellProfile }));
       }
     }
     const clusterAccount = target.accountId;
     if (clusterAccount && identity.accountId !== clusterAccount) {
-      findings.push({ rule: 'identity/account-mismatch', evidence: { identityAccount: identity.accountId, clusterAccount, principalArn: identity.principalArn } });
+      findings.push(finding('identity/account-mismatch', { identityAccount: identity.accountId, clusterAccount, principalArn: identity.principalArn }));
     }
     return { findings };
   },
-};
+});

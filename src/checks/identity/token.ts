@@ -1,26 +1,31 @@
-import { digest, envFingerprint } from '../../engine/keys.js';
-import type { Check, Finding } from '../../engine/types.js';
+import { digest, envFingerprint } from '../../shared/digest.js';
+import { finding } from '../../rules/index.js';
+import { defineCheck } from '../types.js';
 
 const EXEC_TIMEOUT_MS = 20_000;
 
 /**
- * The token kubectl sends: the exec plugin run exactly as kubectl runs it (or the static token),
- * decoded, and replayed to STS as the authenticator does to learn the principal inside it.
+ * What kubectl sends: the exec plugin run exactly as kubectl runs it, or the user's static token,
+ * token file or client certificate. An EKS token is decoded and replayed to STS as the authenticator
+ * does, to learn the principal inside it; any other credential is still handed to the API checks.
  */
-export const tokenCheck: Check = {
+export const tokenCheck = defineCheck({
   id: 'token',
-  title: 'kubectl token',
+  title: 'kubectl credential',
   dependsOn: ['kubeconfig'],
   after: ['exec-plugin'],
-  emits: ['identity/token-generation-failed', 'identity/token-expired', 'kubeconfig/exec-api-version-mismatch'],
+  emits: ['identity/token-generation-failed', 'identity/token-expired', 'kubeconfig/exec-api-version-mismatch', 'kubeconfig/invalid', 'identity/not-iam-credential'],
   async run({ facts, options, target, signal, remainingMs, once }) {
-    const [{ runExecPlugin, replayTokenIdentity, replayEndpointFromEnv, pluginEnvironment }, { decodeEksToken }, { canonicalPrincipalArn }] = await Promise.all([
+    const [{ runExecPlugin, pluginEnvironment }, { replayTokenIdentity, replayEndpointFromEnv }, { decodeEksToken, partitionOfRegion }, { canonicalPrincipalArn }, { staticCredential }] = await Promise.all([
       import('../../facts/exec-credential.js'),
+      import('../../facts/token-replay.js'),
       import('../../facts/eks-token.js'),
       import('../../facts/arn.js'),
+      import('../../facts/kube-credential.js'),
     ]);
     const kc = facts.kubeconfig!;
     const exec = kc.user.exec;
+    const user = kc.user.name;
     let token: string;
     if (exec) {
       // The same exec config gives the same credential: run it once per config, as client-go caches it.
@@ -30,40 +35,47 @@ export const tokenCheck: Check = {
       if (!r.ok) {
         // A missing command is the exec-plugin check's finding already.
         if (r.problem === 'not-found') return { findings: [], halt: r.message };
-        const finding: Finding =
+        const f =
           r.problem === 'api-version-mismatch'
-            ? { rule: 'kubeconfig/exec-api-version-mismatch', evidence: { configured: r.configured, returned: r.returned, command: exec.command } }
-            : { rule: 'identity/token-generation-failed', evidence: { command: exec.command, problem: r.problem, message: r.message, exitCode: r.exitCode, profile: kc.plugin?.profile, roleArn: kc.plugin?.roleArn } };
-        return { findings: [finding], halt: `the exec plugin failed (${r.problem})` };
+            ? finding('kubeconfig/exec-api-version-mismatch', { configured: r.configured, returned: r.returned, command: exec.command })
+            : finding('identity/token-generation-failed', { command: exec.command, problem: r.problem, message: r.message, ...(r.exitCode !== undefined && { exitCode: r.exitCode }), profile: kc.plugin?.profile, roleArn: kc.plugin?.roleArn });
+        return { findings: [f], halt: `the exec plugin failed (${r.problem})` };
       }
-      if (r.clientCertificate) return { findings: [], halt: 'the exec plugin returns a client certificate, not an EKS token' };
+      if (r.clientCertificateData && r.clientKeyData) {
+        facts.credential = { kind: 'client-certificate', certPem: r.clientCertificateData, keyPem: r.clientKeyData };
+        return { findings: [finding('identity/not-iam-credential', { user, credential: 'exec-client-certificate' })] };
+      }
       token = r.token;
-    } else if (kc.user.hasToken) {
-      token = await staticToken(kc.user.file, kc.user.name);
     } else {
-      return { findings: [], skip: `user "${kc.user.name}" has neither an exec plugin nor a token` };
+      const s = await staticCredential(kc.user);
+      if (!s.ok) return { findings: [finding('kubeconfig/invalid', { file: kc.user.file, message: `user "${user}": ${s.message}` })], halt: s.message };
+      facts.credential = s.credential;
+      if (s.credential.kind !== 'token') return { findings: [finding('identity/not-iam-credential', { user, credential: s.kind })] };
+      token = s.credential.token;
     }
-    facts.token = token;
+    facts.credential = { kind: 'token', token };
 
-    const decoded = decodeEksToken(token);
+    const execEnv = exec ? pluginEnvironment(options.env, exec) : options.env;
+    const stsEndpoint = replayEndpointFromEnv(execEnv);
+    const region = kc.clusterRegion ?? target.region;
+    const decoded = decodeEksToken(token, { configuredEndpoint: stsEndpoint, ...(region && { partition: partitionOfRegion(region) }) });
     // A well-formed token whose 15 minutes have passed comes back with its fields (pkg/token: X-Amz-Date expiry).
     const expired = !decoded.ok ? decoded.decoded : decoded.expiresAt.getTime() <= Date.now() ? decoded : undefined;
+    facts.iamCredential = decoded.ok || expired !== undefined;
     if (expired) {
-      return { findings: [{ rule: 'identity/token-expired', evidence: { signedAt: expired.date.toISOString(), expiresAt: expired.expiresAt.toISOString() } }], halt: 'the token has expired' };
+      return { findings: [finding('identity/token-expired', { signedAt: expired.date.toISOString(), expiresAt: expired.expiresAt.toISOString() })], halt: 'the token has expired' };
     }
-    if (!decoded.ok) return { findings: [], halt: `not an EKS token: ${decoded.error}` };
-    const clusterName = kc.plugin?.clusterName ?? target.cluster;
-    if (!clusterName) return { findings: [] };
-    const stsEndpoint = replayEndpointFromEnv(exec ? pluginEnvironment(options.env, exec) : options.env);
-    const replay = await once(`replay:${clusterName}:${stsEndpoint}:${digest(token)}`, () => replayTokenIdentity(token, { clusterName, stsEndpoint, signal, timeoutMs: Math.min(10_000, remainingMs()) }));
+    if (!decoded.ok) {
+      // Not an EKS token (a service-account or OIDC token): the API server still decides, with it.
+      return { findings: [finding('identity/not-iam-credential', { user, credential: exec ? 'exec-token' : kc.user.tokenFile ? 'token-file' : 'static-token' })] };
+    }
+    // Outposts: --cluster-id is what the token names, not a cluster name (aws eks get-token); the authenticator compares that.
+    const clusterId = kc.plugin?.clusterId ?? kc.plugin?.clusterName ?? target.cluster;
+    if (!clusterId) return { findings: [] };
+    const replay = await once(`replay:${clusterId}:${stsEndpoint}:${digest(token)}`, () =>
+      replayTokenIdentity(token, { clusterName: clusterId, stsEndpoint, env: execEnv, signal, timeoutMs: Math.min(10_000, remainingMs()), ...(region && { partition: partitionOfRegion(region) }) }),
+    );
     if (replay.ok) facts.execIdentity = { arn: replay.arn, principalArn: canonicalPrincipalArn(replay.arn), accountId: replay.accountId, userId: replay.userId, source: 'exec-token' };
     return { findings: [] };
   },
-};
-
-/** The static token's value, read again from the kubeconfig only here (the loader keeps no secret). */
-async function staticToken(file: string, user: string): Promise<string> {
-  const [{ readFile }, yaml] = await Promise.all([import('node:fs/promises'), import('js-yaml')]);
-  const doc = yaml.default.load(await readFile(file, 'utf8')) as { users?: { name: string; user?: { token?: string } }[] };
-  return doc.users?.find((u) => u.name === user)?.user?.token ?? '';
-}
+});

@@ -1,51 +1,57 @@
-import type { Check, Finding } from '../../engine/types.js';
 import { parseAwsCliVersion } from '../../facts/aws-cli-version.js';
 import { listAwsProfiles } from '../../facts/aws-profiles.js';
 import { resolveExecutable, runCommand } from '../../facts/executable.js';
+import { finding, type FindingOf } from '../../rules/index.js';
+import { defineCheck } from '../types.js';
 import { regionMismatchFinding } from './entry-lint.js';
 
 const VERSION_TIMEOUT_MS = 10_000;
 
+const EMITS = ['kubeconfig/exec-command-not-found', 'kubeconfig/aws-cli-too-old', 'kubeconfig/profile-not-found', 'kubeconfig/region-mismatch'] as const;
+
 /** What can be known about the exec plugin without running it for a token: installed, version, profile, region. */
-export const execPluginCheck: Check = {
+export const execPluginCheck = defineCheck({
   id: 'exec-plugin',
   title: 'exec plugin',
   dependsOn: ['kubeconfig'],
-  emits: ['kubeconfig/exec-command-not-found', 'kubeconfig/aws-cli-too-old', 'kubeconfig/profile-not-found', 'kubeconfig/region-mismatch'],
+  emits: EMITS,
   async run({ facts, options, signal, remainingMs }) {
     const kc = facts.kubeconfig!;
     const exec = kc.user.exec;
     const plugin = kc.plugin;
     if (!exec || !plugin) return { findings: [], skip: `user "${kc.user.name}" does not use an exec plugin` };
     const env = { ...options.env, ...Object.fromEntries(exec.env.map((v) => [v.name, v.value])) };
-    const findings: Finding[] = [];
+    const findings: FindingOf<(typeof EMITS)[number]>[] = [];
 
     const profileProblem = plugin.profile ? checkProfile(plugin.profile, plugin.profileSource!, env) : Promise.resolve(undefined);
-    const regionMismatch = regionMismatchFinding(plugin, kc.serverRegion, kc.cluster.server!);
+    const regionMismatch = regionMismatchFinding(plugin, kc.clusterRegion, kc.cluster.server!);
     if (regionMismatch) findings.push(regionMismatch);
 
     const path = resolveExecutable(exec.command, options.env, kc.user.file);
     if (!path) {
-      findings.push({ rule: 'kubeconfig/exec-command-not-found', evidence: { command: exec.command, user: kc.user.name, kind: plugin.kind, clusterName: plugin.clusterName, region: plugin.region } });
+      findings.push(finding('kubeconfig/exec-command-not-found', { command: exec.command, user: kc.user.name, kind: plugin.kind, clusterName: plugin.clusterName, region: plugin.region }));
     } else if (plugin.kind === 'aws-cli' && /^aws(\.exe|\.cmd)?$/.test(exec.command.split('/').pop()!)) {
       const out = await runCommand(path, ['--version'], env, Math.min(VERSION_TIMEOUT_MS, remainingMs()), signal);
       const versionLine = `${out.stdout}${out.stderr}`.trim().split('\n')[0] ?? '';
       const version = parseAwsCliVersion(versionLine);
       if (version?.tooOld) {
-        findings.push({ rule: 'kubeconfig/aws-cli-too-old', evidence: { command: path, versionLine, version: version.version, major: version.major, minimum: version.minimum, clusterName: plugin.clusterName, region: plugin.region } });
+        findings.push(finding('kubeconfig/aws-cli-too-old', { command: path, versionLine, version: version.version, major: version.major, minimum: version.minimum, clusterName: plugin.clusterName, region: plugin.region }));
       }
     }
     const profile = await profileProblem;
     if (profile) findings.push(profile);
-    return { findings, ...(findings.some((f) => f.rule === 'kubeconfig/exec-command-not-found') && { halt: `exec plugin "${exec.command}" not found` }) };
+    return { findings, ...(!path && { halt: `exec plugin "${exec.command}" not found` }) };
   },
-};
+});
 
-async function checkProfile(profile: string, source: string, env: NodeJS.ProcessEnv): Promise<Finding | undefined> {
+async function checkProfile(profile: string, source: 'args' | 'exec-env', env: NodeJS.ProcessEnv) {
   const profiles = await listAwsProfiles(env);
   if (profiles.names.includes(profile)) return undefined;
-  return {
-    rule: 'kubeconfig/profile-not-found',
-    evidence: { profile, source: source === 'args' ? 'exec args --profile' : 'exec env AWS_PROFILE', configFile: profiles.configFile, credentialsFile: profiles.credentialsFile, available: profiles.names },
-  };
+  return finding('kubeconfig/profile-not-found', {
+    profile,
+    source: source === 'args' ? 'exec args --profile' : 'exec env AWS_PROFILE',
+    configFile: profiles.configFile,
+    credentialsFile: profiles.credentialsFile,
+    available: profiles.names,
+  });
 }

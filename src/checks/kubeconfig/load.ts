@@ -1,77 +1,79 @@
-import { readFile } from 'node:fs/promises';
-import type { Check, Finding } from '../../engine/types.js';
 import { isEksServer, parseEksClusterArn, regionFromEksServer } from '../../facts/eks-endpoint.js';
 import { parseExecPlugin } from '../../facts/exec-plugin.js';
-import { loadKubeconfig } from '../../facts/kubeconfig.js';
-import { removedExecApiFinding, staticTokenFinding } from './entry-lint.js';
+import { readBoundedFile } from '../../facts/files.js';
+import { loadKubeconfig, type KubeCluster } from '../../facts/kubeconfig.js';
+import { finding, type FindingOf } from '../../rules/index.js';
+import { defineCheck } from '../types.js';
+import { problemFinding, removedExecApiFinding, staticTokenFinding } from './entry-lint.js';
+
+/** A CA bundle is a few kilobytes; anything larger is not one (SPEC §7). */
+const MAX_CA_BYTES = 1024 * 1024;
+
+const EMITS = ['kubeconfig/not-found', 'kubeconfig/invalid', 'kubeconfig/context-not-found', 'kubeconfig/no-current-context', 'kubeconfig/not-eks', 'kubeconfig/static-token', 'kubeconfig/exec-api-version-removed'] as const;
 
 /** Loads the kubeconfig as kubectl merges it and selects the context kubectl would use. */
-export const kubeconfigCheck: Check = {
+export const kubeconfigCheck = defineCheck({
   id: 'kubeconfig',
   title: 'kubeconfig',
   dependsOn: [],
-  emits: [
-    'kubeconfig/not-found',
-    'kubeconfig/invalid',
-    'kubeconfig/context-not-found',
-    'kubeconfig/no-current-context',
-    'kubeconfig/not-eks',
-    'kubeconfig/static-token',
-    'kubeconfig/exec-api-version-removed',
-  ],
+  emits: EMITS,
   async run({ options, target, facts }) {
     const config = await loadKubeconfig(options.kubeconfig, options.env);
     target.kubeconfig = config.paths;
-    const findings: Finding[] = [...config.problems];
+    const findings: FindingOf<(typeof EMITS)[number]>[] = config.problems.map(problemFinding);
     if (config.loaded.length === 0) return { findings, halt: 'no usable kubeconfig' };
+    // kubectl refuses the whole configuration when one file is invalid; the names are still read, for the fix.
+    const broken = config.problems.some((p) => p.kind === 'invalid');
 
     const available = [...config.contexts.keys()];
     const contextName = options.context ?? config.currentContext;
-    if (!contextName) return { findings: [...findings, { rule: 'kubeconfig/no-current-context', evidence: { available } }], halt: 'no context selected' };
+    if (!contextName) return { findings: [...findings, finding('kubeconfig/no-current-context', { available })], halt: 'no context selected' };
     target.context = contextName;
     const context = config.contexts.get(contextName);
     if (!context) {
-      const evidence = { context: contextName, available, source: options.context ? '--context' : 'current-context' };
-      return { findings: [...findings, { rule: 'kubeconfig/context-not-found', evidence }], halt: `context "${contextName}" not found` };
+      return { findings: [...findings, finding('kubeconfig/context-not-found', { context: contextName, available, source: options.context ? '--context' : 'current-context' })], halt: `context "${contextName}" not found` };
     }
     const cluster = config.clusters.get(context.cluster);
     const user = config.users.get(context.user);
     if (!cluster || !user) {
       const [kind, name] = !cluster ? ['cluster', context.cluster] : ['user', context.user];
       const message = `context "${contextName}" refers to ${kind} "${name}", which is not defined`;
-      findings.push({ rule: 'kubeconfig/invalid', evidence: { file: context.file, message } });
-      return { findings, halt: message };
+      return { findings: [...findings, finding('kubeconfig/invalid', { file: context.file, message })], halt: message };
     }
-    if (!cluster.server) {
-      findings.push({ rule: 'kubeconfig/invalid', evidence: { file: cluster.file, message: `cluster "${cluster.name}" has no server` } });
-      return { findings, halt: 'cluster has no server' };
-    }
+    if (!cluster.server) return { findings: [...findings, finding('kubeconfig/invalid', { file: cluster.file, message: `cluster "${cluster.name}" has no server` })], halt: 'cluster has no server' };
 
     const plugin = user.exec ? parseExecPlugin(user.exec) : undefined;
     const serverRegion = regionFromEksServer(cluster.server);
     const arn = parseEksClusterArn(cluster.name) ?? parseEksClusterArn(context.name);
+    // The cluster's region is where its endpoint or ARN says it is, never the exec plugin's alone (SPEC §5).
+    const clusterRegion = serverRegion ?? arn?.region;
     target.server = cluster.server;
     target.cluster = plugin?.clusterName ?? arn?.clusterName ?? cluster.name;
-    target.region = plugin?.region ?? serverRegion ?? arn?.region;
+    target.region = clusterRegion ?? plugin?.region;
     target.accountId = arn?.accountId;
     target.profile = plugin?.profile;
-    facts.kubeconfig = { config, context, cluster, user, plugin, serverRegion, caPem: await readCa(cluster) };
+
+    if (broken) return { findings, halt: 'kubectl cannot load this kubeconfig' };
+    const ca = await readCa(cluster);
+    if (!ca.ok) {
+      // kubectl: "unable to read certificate-authority …": it reaches no API server, and neither can we.
+      return { findings: [...findings, finding('kubeconfig/invalid', { file: cluster.file, message: `cluster "${cluster.name}": certificate-authority ${ca.message}` })], halt: 'the CA cannot be read' };
+    }
+    facts.kubeconfig = { config, context, cluster, user, plugin, serverRegion, clusterRegion, caPem: ca.pem };
 
     const isEks = isEksServer(cluster.server) || plugin?.kind === 'aws-cli' || plugin?.kind === 'aws-iam-authenticator' || arn !== undefined;
-    if (!isEks) {
-      findings.push({ rule: 'kubeconfig/not-eks', evidence: { context: contextName, server: cluster.server } });
-      return { findings, skip: 'not an EKS cluster' };
-    }
+    if (!isEks) return { findings: [...findings, finding('kubeconfig/not-eks', { context: contextName, server: cluster.server })], skip: 'not an EKS cluster' };
     const names = { clusterName: target.cluster, region: target.region };
     const fileText = config.texts.get(user.file) ?? '';
     for (const f of [staticTokenFinding(user), removedExecApiFinding(user, fileText, names)]) if (f) findings.push(f);
     return { findings };
   },
-};
+});
 
 /** The CA kubectl verifies the server with: certificate-authority-data, else the certificate-authority file. */
-async function readCa(cluster: { caData?: string; caFile?: string }): Promise<string | undefined> {
-  if (cluster.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
-  if (cluster.caFile) return readFile(cluster.caFile, 'utf8').catch(() => undefined);
-  return undefined;
+async function readCa(cluster: KubeCluster): Promise<{ ok: true; pem?: string } | { ok: false; message: string }> {
+  if (cluster.caData) return { ok: true, pem: Buffer.from(cluster.caData, 'base64').toString('utf8') };
+  if (!cluster.caFile) return { ok: true };
+  const read = await readBoundedFile(cluster.caFile, MAX_CA_BYTES);
+  return read.ok ? { ok: true, pem: read.text } : { ok: false, message: read.message };
 }

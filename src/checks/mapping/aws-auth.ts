@@ -1,51 +1,68 @@
-import type { Facts } from '../../engine/facts.js';
-import type { Check, Finding } from '../../engine/types.js';
+import type { Facts } from '../facts.js';
 import { parseArn } from '../../facts/arn.js';
-import type { AwsAuthConfig } from '../../facts/aws-auth.js';
+import type { AwsAuthConfig, AwsAuthMapping, AwsAuthProblem, AwsAuthProblemKind } from '../../facts/aws-auth.js';
+import type { AuthenticationMode } from '../../facts/eks-cluster.js';
+import { finding, type FindingOf, type RuleId } from '../../rules/index.js';
+import { defineCheck, type CheckContext } from '../types.js';
+import { callOptions } from '../kube/kube-auth.js';
 
-const LINT_RULES = [
-  'aws-auth/invalid-yaml',
-  'aws-auth/unknown-key',
-  'aws-auth/invalid-arn',
-  'aws-auth/role-arn-has-path',
-  'aws-auth/assumed-role-arn',
-  'aws-auth/role-in-map-users',
-  'aws-auth/user-in-map-roles',
-  'aws-auth/duplicate-entry',
-  'aws-auth/invalid-username-template',
-] as const;
+/** The rule for each problem the authenticator's parser and linter report (facts speak in problems, checks in rules). */
+export const AWS_AUTH_PROBLEM_RULES = {
+  'invalid-yaml': 'aws-auth/invalid-yaml',
+  'unknown-key': 'aws-auth/unknown-key',
+  'invalid-arn': 'aws-auth/invalid-arn',
+  'role-arn-has-path': 'aws-auth/role-arn-has-path',
+  'assumed-role-arn': 'aws-auth/assumed-role-arn',
+  'role-in-map-users': 'aws-auth/role-in-map-users',
+  'user-in-map-roles': 'aws-auth/user-in-map-roles',
+  'duplicate-entry': 'aws-auth/duplicate-entry',
+  'invalid-username-template': 'aws-auth/invalid-username-template',
+} as const satisfies Record<AwsAuthProblemKind, RuleId>;
+
+export type AwsAuthLintRule = (typeof AWS_AUTH_PROBLEM_RULES)[AwsAuthProblemKind];
+export const AWS_AUTH_LINT_RULES = Object.values(AWS_AUTH_PROBLEM_RULES);
+
+/** A parser or linter problem as a finding of its rule, with the authentication mode that decides whether it matters. */
+export function awsAuthFinding(p: AwsAuthProblem, authenticationMode?: AuthenticationMode): FindingOf<AwsAuthLintRule> {
+  const { kind, ...evidence } = p;
+  return { rule: AWS_AUTH_PROBLEM_RULES[kind], evidence: { ...evidence, ...(authenticationMode && { authenticationMode }) } } as FindingOf<AwsAuthLintRule>;
+}
+
+const EMITS = [...AWS_AUTH_LINT_RULES, 'aws-auth/not-found', 'aws-auth/unreadable', 'aws-auth/granted', 'aws-auth/account-only-mapping', 'aws-auth/ignored-in-api-mode'] as const;
 
 /**
  * The aws-auth ConfigMap (modes CONFIG_MAP and API_AND_CONFIG_MAP), read through the Kubernetes API
  * or from --aws-auth-file, parsed with the authenticator's semantics, and matched against the principal.
  */
-export const awsAuthCheck: Check = {
+export const awsAuthCheck = defineCheck({
   id: 'aws-auth',
   title: 'aws-auth ConfigMap',
   dependsOn: ['kubeconfig'],
   after: ['identity', 'cluster', 'kube-auth', 'access-entries'],
-  emits: [...LINT_RULES, 'aws-auth/not-found', 'aws-auth/unreadable', 'aws-auth/granted', 'aws-auth/account-only-mapping', 'aws-auth/ignored-in-api-mode'],
+  emits: EMITS,
   async run(ctx) {
     const { facts, options } = ctx;
-    const mode = facts.cluster?.authenticationMode ?? (facts.cluster ? 'CONFIG_MAP' : undefined);
-    const read = options.awsAuthFile ? await readFile(options.awsAuthFile) : mode ? await readThroughApi(facts, ctx.signal, ctx.remainingMs()) : undefined;
+    const mode = facts.cluster?.authenticationMode;
+    const read = options.awsAuthFile ? await readFile(options.awsAuthFile) : mode ? await readThroughApi(ctx) : undefined;
     if (!read) return { findings: [], skip: options.offline ? 'offline: no --aws-auth-file' : facts.cluster ? 'the API server could not be reached' : 'the cluster could not be described' };
     // Only where aws-auth decides anything: not in API mode, not for a principal an access entry maps.
     const matters = mode !== 'API' && !facts.accessEntries?.entry;
+    const findings: FindingOf<(typeof EMITS)[number]>[] = [];
     if (read.kind === 'missing') {
       facts.awsAuth = { readable: true, exists: false };
-      return { findings: matters ? [{ rule: 'aws-auth/not-found', evidence: { authenticationMode: mode, principalArn: facts.identity?.principalArn } }] : [] };
+      if (matters) findings.push(finding('aws-auth/not-found', { authenticationMode: mode ?? 'CONFIG_MAP', principalArn: facts.identity?.principalArn }));
+      return { findings };
     }
     if (read.kind === 'unreadable') {
       facts.awsAuth = { readable: false, exists: true };
       const inferred = accountOnlyFromKube(facts);
       if (inferred) return { findings: [inferred] };
-      return { findings: matters ? [{ rule: 'aws-auth/unreadable', evidence: { status: read.status, reason: read.reason, as: read.as } }] : [] };
+      if (matters) findings.push(finding('aws-auth/unreadable', { status: read.status, ...(read.reason && { reason: read.reason }), ...(read.as && { as: read.as }) }));
+      return { findings };
     }
     const config = read.config;
     const principal = facts.identity;
-    const relevant = (f: Finding) => !principal || concernsPrincipal(f, principal.principalArn);
-    const findings: Finding[] = config.problems.filter(relevant).map((f) => ({ rule: f.rule, evidence: { ...f.evidence, authenticationMode: mode } }));
+    findings.push(...config.problems.filter((p) => !principal || concernsPrincipal(p, principal.principalArn)).map((p) => awsAuthFinding(p, mode)));
     facts.awsAuth = { readable: true, exists: true, config };
     if (!principal) return { findings };
 
@@ -60,64 +77,87 @@ export const awsAuthCheck: Check = {
     facts.awsAuth.mapped = mapped;
     if (!mapped) return { findings };
     const entryWins = facts.accessEntries?.entry !== undefined;
+    const line = mapped.entry?.line;
     if (mode === 'API') {
-      if (!entryWins) findings.push({ rule: 'aws-auth/ignored-in-api-mode', evidence: { principalArn: principal.principalArn, section: mapped.via, line: mapped.entry?.line } });
+      if (!entryWins) findings.push(finding('aws-auth/ignored-in-api-mode', { principalArn: principal.principalArn, section: mapped.via, ...(line !== undefined && { line }) }));
     } else if (!entryWins && mapped.via === 'mapAccounts') {
-      findings.push({ rule: 'aws-auth/account-only-mapping', evidence: { principalArn: principal.principalArn, username: mapped.username, accountId: principal.accountId } });
+      findings.push(finding('aws-auth/account-only-mapping', { principalArn: principal.principalArn, username: mapped.username, accountId: principal.accountId }));
+    } else if (!entryWins && mapped.error && mapped.entry) {
+      // The authenticator found the entry but cannot render its templates for this caller, and denies it.
+      if (!findings.some((f) => f.rule === 'aws-auth/invalid-username-template')) findings.push(unrenderable(mapped.entry, mode));
     } else if (!entryWins && !mapped.error) {
-      // With mapped.error the authenticator found the entry but denies (e.g. a template it cannot render).
-      findings.push({ rule: 'aws-auth/granted', evidence: { principalArn: principal.principalArn, section: mapped.via, line: mapped.entry?.line, username: mapped.username, groups: mapped.groups, via: mapped.via, notes: mapped.notes } });
+      findings.push(finding('aws-auth/granted', { principalArn: principal.principalArn, section: mapped.via, ...(line !== undefined && { line }), username: mapped.username, groups: mapped.groups, ...(mapped.notes && { notes: mapped.notes }) }));
     }
     return { findings };
   },
-};
+});
 
-type Read =
-  | { kind: 'ok'; config: AwsAuthConfig }
-  | { kind: 'missing' }
-  | { kind: 'unreadable'; status: number; reason?: string; as?: string };
+/** The entry whose {{EC2PrivateDNSName}} the authenticator cannot fill in for a session that is not an instance. */
+function unrenderable(entry: AwsAuthMapping, mode: AuthenticationMode | undefined): FindingOf<'aws-auth/invalid-username-template'> {
+  const field = entry.username?.includes('{{EC2PrivateDNSName}}') ? 'username' : 'groups';
+  const template = field === 'username' ? entry.username! : (entry.groups.find((g) => g.includes('{{EC2PrivateDNSName}}')) ?? '');
+  const { section, arn, groups, line, username } = entry;
+  return finding('aws-auth/invalid-username-template', {
+    section, arn, groups, ...(line !== undefined && { line }), ...(username !== undefined && { username }),
+    field, template, placeholder: '{{EC2PrivateDNSName}}', reason: 'no-instance-session', ...(mode && { authenticationMode: mode }),
+  });
+}
+
+type Read = { kind: 'ok'; config: AwsAuthConfig } | { kind: 'missing' } | { kind: 'unreadable'; status: number; reason?: string; as?: string };
+
+/** Aws-auth manifests are kilobytes; a ConfigMap holds at most 1 MiB. */
+const MAX_AWS_AUTH_FILE_BYTES = 4 * 1024 * 1024;
 
 async function readFile(file: string): Promise<Read> {
-  const [{ readFile }, { parseAwsAuthManifest }] = await Promise.all([import('node:fs/promises'), import('../../facts/aws-auth.js')]);
-  const text = await readFile(file, 'utf8');
-  const parsed = parseAwsAuthManifest(text, file);
+  const [{ readBoundedFile }, { parseAwsAuthManifest }] = await Promise.all([import('../../facts/files.js'), import('../../facts/aws-auth.js')]);
+  const read = await readBoundedFile(file, MAX_AWS_AUTH_FILE_BYTES);
+  // The CLI checked the file before the run; if it changed since, say so as a parse problem.
+  const parsed = read.ok ? parseAwsAuthManifest(read.text, file) : { config: undefined, problems: [{ kind: 'invalid-yaml' as const, file, reason: read.message }] };
   const config = parsed.config ?? { roles: [], users: [], accounts: [], problems: [] };
   return { kind: 'ok', config: { ...config, problems: parsed.problems } };
 }
 
 /**
- * Reads kube-system/aws-auth with kubectl's own token; when that principal may not (401/403) and the
- * working credentials are another principal (--profile), with a token minted for them as
+ * Reads kube-system/aws-auth with kubectl's own credential; when that principal may not (401/403) and
+ * the working credentials are another principal (--profile), with a token minted for them as
  * `aws eks get-token` would, so an administrator can diagnose someone else's access.
  */
-async function readThroughApi(facts: Facts, signal: AbortSignal, remainingMs: number): Promise<Read | undefined> {
+async function readThroughApi(ctx: CheckContext): Promise<Read | undefined> {
+  const { facts } = ctx;
   const { parseAwsAuthData } = await import('../../facts/aws-auth.js');
   if (!facts.kube && facts.sdkIdentity?.principalArn === facts.identity?.principalArn) return undefined; // API server not reached
-  let answer = facts.kube?.authenticated ? await facts.kube.api.getConfigMap('kube-system', 'aws-auth') : undefined;
+  let answer = facts.kube?.authenticated ? await facts.kube.api.getConfigMap('kube-system', 'aws-auth', callOptions(ctx)) : undefined;
   let as = facts.identity?.arn;
   const callerRefused = !answer || (!answer.ok && (answer.status === 401 || answer.status === 403));
   const reader = facts.sdkIdentity;
   if (callerRefused && reader && facts.aws && facts.cluster && reader.principalArn !== facts.identity?.principalArn) {
     const [{ presignEksToken }, { createKubeApiClient }] = await Promise.all([import('../../facts/eks-token.js'), import('../../facts/kube-api.js')]);
-    const token = await presignEksToken({ credentials: await facts.aws.credentials(), region: facts.aws.region, clusterName: facts.cluster.name });
+    const { untilAborted } = await import('../../facts/aws-identity.js');
+    const credentials = await untilAborted(facts.aws.credentials(), ctx.signal).catch(() => undefined);
+    if (!credentials) return { kind: 'unreadable', status: 401, reason: 'the working credentials could not be resolved', as: reader.arn };
+    const token = await presignEksToken({ credentials, region: facts.aws.region, clusterName: facts.cluster.name });
     const kc = facts.kubeconfig!;
-    const api = createKubeApiClient({ server: kc.cluster.server!, caPem: kc.caPem, insecure: kc.cluster.insecureSkipTlsVerify, token, timeoutMs: Math.min(10_000, remainingMs), signal });
-    answer = await api.getConfigMap('kube-system', 'aws-auth');
-    api.close();
+    const c = kc.cluster;
+    const api = createKubeApiClient({ server: c.server!, caPem: kc.caPem, insecure: c.insecureSkipTlsVerify, tlsServerName: c.tlsServerName, proxyUrl: c.proxyUrl, env: ctx.options.env, credential: { kind: 'token', token } });
+    try {
+      answer = await api.getConfigMap('kube-system', 'aws-auth', callOptions(ctx));
+    } finally {
+      api.close();
+    }
     as = reader.arn;
   }
-  if (!answer) return { kind: 'unreadable', status: 401, reason: 'kubectl\'s token is not accepted', as };
-  if (answer.ok) return { kind: 'ok', config: parseAwsAuthData(answer.data, { file: 'configmap/aws-auth' }) };
+  if (!answer) return { kind: 'unreadable', status: 401, reason: "kubectl's credential is not accepted", as };
+  if (answer.ok) return { kind: 'ok', config: parseAwsAuthData(answer.data, { file: undefined }) };
   if (answer.status === 404) return { kind: 'missing' };
   return { kind: 'unreadable', status: answer.status, reason: answer.reason ?? answer.message, as };
 }
 
 /**
- * A lint finding matters to this run when it breaks a whole section, names an ARN that cannot even be
+ * A lint problem matters to this run when it breaks a whole section, names an ARN that cannot even be
  * read (it might have been meant for the principal), or names the principal's own entry.
  */
-function concernsPrincipal(f: Finding, principalArn: string): boolean {
-  const arns = [f.evidence.arn, f.evidence.suggestedArn].filter((a): a is string => typeof a === 'string');
+function concernsPrincipal(p: AwsAuthProblem, principalArn: string): boolean {
+  const arns = ['arn' in p ? p.arn : undefined, 'suggestedArn' in p ? p.suggestedArn : undefined].filter((a): a is string => typeof a === 'string');
   if (arns.length === 0 || arns.some((a) => !parseArn(a))) return true;
   const name = (arn: string) => arn.split(':').pop()!.split('/').slice(1).pop()?.toLowerCase();
   const account = (arn: string) => arn.split(':')[4];
@@ -128,11 +168,11 @@ function concernsPrincipal(f: Finding, principalArn: string): boolean {
  * Without the ConfigMap, the API server's own answer can still tell a mapAccounts match: the
  * authenticator makes the canonical ARN the username and adds no groups (pkg/server/server.go).
  */
-function accountOnlyFromKube(facts: Facts): Finding | undefined {
+function accountOnlyFromKube(facts: Facts): FindingOf<'aws-auth/account-only-mapping'> | undefined {
   const kube = facts.kube;
   const principal = facts.identity;
   if (!kube?.authenticated || !principal || facts.accessEntries?.entry) return undefined;
   const extraGroups = (kube.groups ?? []).filter((g) => g !== 'system:authenticated');
   if (kube.username?.toLowerCase() !== principal.principalArn.toLowerCase() || extraGroups.length > 0) return undefined;
-  return { rule: 'aws-auth/account-only-mapping', evidence: { principalArn: principal.principalArn, username: kube.username, accountId: principal.accountId, source: 'SelfSubjectReview' } };
+  return finding('aws-auth/account-only-mapping', { principalArn: principal.principalArn, username: kube.username, accountId: principal.accountId, source: 'SelfSubjectReview' });
 }

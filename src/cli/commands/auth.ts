@@ -1,13 +1,14 @@
-import { diagnose } from '../../diagnose.js';
+import { diagnose } from '../../diagnose/diagnose.js';
 import { parseArn } from '../../facts/arn.js';
-import type { RunOptions } from '../../engine/types.js';
-import { SEVERITY_RANK } from '../../rules/types.js';
+import type { RunOptions } from '../../checks/types.js';
+import { REPORT_MARGIN_MS } from '../../engine/run.js';
+import { SEVERITY_RANK } from '../../rules/rule.js';
 import type { Report } from '../../report/model.js';
-import { redactText } from '../../report/redact.js';
+import { redactText } from '../../shared/redact.js';
 import { parseDuration } from '../duration.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseOutput, renderOutput, useColor, writeOutput } from '../output.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../shared/version.js';
 
 export interface AuthFlags {
   kubeconfig?: string;
@@ -28,10 +29,14 @@ export interface AuthFlags {
   verbose?: boolean;
 }
 
+/** Below this no check can start: every call keeps REPORT_MARGIN_MS back to report its own timeout (SPEC §3: a usage error). */
+const MIN_TIMEOUT_MS = 2 * REPORT_MARGIN_MS;
+
 export function toRunOptions(flags: AuthFlags, env: NodeJS.ProcessEnv): RunOptions {
+  // The principals the authenticator can map (pkg/arn Canonicalize): users, roles and their sessions, an account root, federated users.
   const kind = flags.principal === undefined ? undefined : parseArn(flags.principal)?.kind;
-  if (flags.principal !== undefined && kind !== 'user' && kind !== 'role' && kind !== 'assumed-role') {
-    throw new UsageError(`--principal must be an IAM user or role ARN, or an STS assumed-role ARN (got "${flags.principal}")`);
+  if (flags.principal !== undefined && (kind === undefined || kind === 'other')) {
+    throw new UsageError(`--principal must be an IAM user, role or account root ARN, or an STS assumed-role or federated-user ARN (got "${flags.principal}")`);
   }
   return {
     kubeconfig: flags.kubeconfig,
@@ -44,10 +49,28 @@ export function toRunOptions(flags: AuthFlags, env: NodeJS.ProcessEnv): RunOptio
     noLogs: flags.logs === false,
     awsAuthFile: flags.awsAuthFile,
     offline: Boolean(flags.offline),
-    timeoutMs: parseDuration(flags.timeout, '--timeout'),
+    timeoutMs: parseTimeout(flags.timeout),
     verbose: Boolean(flags.verbose),
     env,
   };
+}
+
+function parseTimeout(value: string): number {
+  const ms = parseDuration(value, '--timeout');
+  if (ms < MIN_TIMEOUT_MS) throw new UsageError(`--timeout ${value} is too short to run anything; give at least ${MIN_TIMEOUT_MS / 1000}s`);
+  return ms;
+}
+
+/** An --aws-auth-file that is not a readable regular file is a usage error (SPEC §3), found before the run starts. */
+async function checkOptionFile(path: string | undefined, option: string): Promise<void> {
+  if (path === undefined) return;
+  const { stat, access } = await import('node:fs/promises');
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new UsageError(`${option} ${path}: no such file`);
+  if (!info.isFile()) throw new UsageError(`${option} ${path}: not a regular file${info.isDirectory() ? ' (a directory)' : ''}`);
+  await access(path).catch(() => {
+    throw new UsageError(`${option} ${path}: cannot be read`);
+  });
 }
 
 export function parseFailOn(value: string): 'error' | 'warning' {
@@ -55,9 +78,10 @@ export function parseFailOn(value: string): 'error' | 'warning' {
   throw new UsageError(`--fail-on must be error or warning (got "${value}")`);
 }
 
-/** Exit code of SPEC §3 for a finished report. */
+/** Exit code of SPEC §3 for a finished report: 1 for a finding at or above --fail-on, or a diagnosis that did not finish. */
 export function exitCodeOf(report: Report, failOn: 'error' | 'warning', internalErrors: string[]): number {
   if (internalErrors.length > 0) return EXIT.internal;
+  if (report.verdict === 'incomplete') return EXIT.findings;
   return report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? EXIT.findings : EXIT.ok;
 }
 
@@ -65,12 +89,13 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
   const format = parseOutput(flags.output);
   const failOn = parseFailOn(flags.failOn);
   const options = toRunOptions(flags, env);
+  await checkOptionFile(options.awsAuthFile, '--aws-auth-file');
   const progress = await progressReporter(options.verbose, format, env);
   const verbose = progress.update;
   const ctx = { color: useColor(!flags.color, env, Boolean(process.stdout.isTTY)), command: 'auth' as const, failOn, env };
   if (flags.allContexts) {
     if (flags.context) throw new UsageError('--all-contexts and --context exclude each other');
-    const { diagnoseFleet } = await import('../../fleet.js');
+    const { diagnoseFleet } = await import('../../diagnose/fleet.js');
     const { fleet, internalErrors } = await diagnoseFleet(options, VERSION, verbose);
     progress.stop();
     writeOutput(await renderOutput(fleet, format, ctx));
@@ -90,12 +115,13 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
  * (a TTY, text output, not CI), so pipelines and JSON consumers see nothing but the report.
  */
 async function progressReporter(verbose: boolean, format: string, env: NodeJS.ProcessEnv): Promise<{ update?: (m: string) => void; stop: () => void }> {
-  if (verbose) return { update: (m) => process.stderr.write(`… ${m}\n`), stop: () => {} };
+  // Progress quotes checks' own words, which may quote what a server or plugin said: redacted like the report.
+  if (verbose) return { update: (m) => process.stderr.write(`… ${redactText(m)}\n`), stop: () => {} };
   // A pseudo-terminal without a width (some CI runners) makes a spinner redraw forever: no spinner there.
   if (!process.stderr.isTTY || !(process.stderr.columns > 0) || format !== 'text' || env.CI) return { stop: () => {} };
   const { default: ora } = await import('ora');
   const spinner = ora({ text: 'Diagnosing…', stream: process.stderr, discardStdin: false }).start();
-  return { update: (m) => (spinner.text = m), stop: () => spinner.stop() };
+  return { update: (m) => (spinner.text = redactText(m)), stop: () => spinner.stop() };
 }
 
 /** Crashed checks on stderr (the report has them too), redacted as the report is. */

@@ -1,6 +1,6 @@
-import { lintFiles } from '../../lint.js';
+import { lintFiles } from '../../diagnose/lint.js';
 import { parseOutput, renderOutput, useColor, writeOutput } from '../output.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../shared/version.js';
 import { exitCodeOf, parseFailOn } from './auth.js';
 
 export async function lintCommand(files: string[], flags: { output: string; failOn: string; color: boolean }): Promise<number> {

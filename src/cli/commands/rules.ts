@@ -1,6 +1,6 @@
 import { findRule, RULES } from '../../rules/index.js';
-import type { Rule } from '../../rules/types.js';
-import { UsageError } from '../errors.js';
+import type { CatalogRule } from '../../rules/index.js';
+import { UsageError } from '../../shared/errors.js';
 
 /** `eksdoctor rules --output json` (SPEC §4). */
 export function catalogJson(): string {
@@ -19,7 +19,7 @@ export function rulesCommand(flags: { output: string }): number {
   return 0;
 }
 
-export function explainText(rule: Rule): string {
+export function explainText(rule: CatalogRule): string {
   const lines = [
     `${rule.id}  [${rule.severity}${rule.rootCause ? ', cause' : ', symptom or fact'}]`,
     rule.title,
@@ -44,8 +44,13 @@ export function explainCommand(id: string): number {
   return 0;
 }
 
-/** The fix with placeholders where a real run fills in names and ARNs. */
-function fixTemplate(rule: Rule): string[] {
-  const fix = rule.fix?.({}, { kubeconfig: [] });
-  return fix ? ['', `Fix: ${fix.summary}`, ...fix.commands.map((c) => `  ${c}`)] : [];
+/** The rule applied to its example evidence: what a real run prints, with made-up names and ARNs. */
+function fixTemplate(rule: CatalogRule): string[] {
+  const target = { kubeconfig: ['/home/alice/.kube/config'], context: 'prod', cluster: 'prod', region: 'us-west-2', accountId: '111122223333' };
+  const fix = rule.fix?.(rule.example, target);
+  return [
+    '',
+    `Example: ${rule.message(rule.example, target)}`,
+    ...(fix ? [`Fix: ${fix.summary}`, ...fix.commands.map((c) => `  ${c}`)] : []),
+  ];
 }

@@ -1,51 +1,49 @@
-import type { Finding } from '../../engine/types.js';
 import { canonicalPrincipalArn, isKnownPartition, isSsoRoleArn, parseArn, roleArnWithoutPath } from '../arn.js';
 import { correctedTemplate, templateProblems } from './templates.js';
-import type { AwsAuthConfig, AwsAuthMapping } from './types.js';
+import { awsAuthProblem, type AwsAuthConfig, type AwsAuthMapping, type AwsAuthProblem } from './types.js';
 
-const clean = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
-/** The known pitfalls of aws-auth entries (SPEC §5, §9), one finding per pitfall per entry. */
-export function lintMappings(config: Pick<AwsAuthConfig, 'roles' | 'users'>, file?: string): Finding[] {
-  const findings: Finding[] = [];
+/** The known pitfalls of aws-auth entries (SPEC §5, §9), one problem per pitfall per entry. */
+export function lintMappings(config: Pick<AwsAuthConfig, 'roles' | 'users'>, file?: string): AwsAuthProblem[] {
+  const problems: AwsAuthProblem[] = [];
   for (const m of [...config.roles, ...config.users]) {
     const at = { file, section: m.section, line: m.line, arn: m.arn, username: m.username, groups: m.groups };
-    const report = (rule: string, extra: Record<string, unknown> = {}) => findings.push({ rule, evidence: clean({ ...at, ...extra }) });
     const p = parseArn(m.arn);
 
-    if (/[*?]/.test(m.arn)) report('aws-auth/invalid-arn', { reason: 'wildcard' });
-    else if (!p) report('aws-auth/invalid-arn', { reason: 'malformed' });
-    else if (!isKnownPartition(p.partition)) report('aws-auth/invalid-arn', { reason: 'partition', partition: p.partition });
-    else if (p.kind === 'other') report('aws-auth/invalid-arn', { reason: 'not-a-principal' });
+    if (/[*?]/.test(m.arn)) problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'wildcard' }));
+    else if (!p) problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'malformed' }));
+    else if (!isKnownPartition(p.partition)) problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'partition', partition: p.partition }));
+    else if (p.kind === 'other') problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'not-a-principal' }));
     else if (p.kind === 'assumed-role') {
       // pkg/arn Canonicalize: the caller is matched as the role, never as one of its sessions.
-      report('aws-auth/assumed-role-arn', { suggestedArn: canonicalPrincipalArn(m.arn), sessionName: p.sessionName });
+      problems.push(awsAuthProblem('assumed-role-arn', { ...at, suggestedArn: canonicalPrincipalArn(m.arn), sessionName: p.sessionName }));
     } else if (p.kind === 'role') {
-      if (p.path !== '/') report('aws-auth/role-arn-has-path', { suggestedArn: roleArnWithoutPath(m.arn), path: p.path, sso: isSsoRoleArn(m.arn) });
-      if (m.section === 'mapUsers') report('aws-auth/role-in-map-users', { suggestedArn: roleArnWithoutPath(m.arn) });
+      if (p.path !== '/') problems.push(awsAuthProblem('role-arn-has-path', { ...at, suggestedArn: roleArnWithoutPath(m.arn), path: p.path, sso: isSsoRoleArn(m.arn) }));
+      if (m.section === 'mapUsers') problems.push(awsAuthProblem('role-in-map-users', { ...at, suggestedArn: roleArnWithoutPath(m.arn) }));
     } else if (p.kind === 'user' && m.section === 'mapRoles') {
-      report('aws-auth/user-in-map-roles');
+      problems.push(awsAuthProblem('user-in-map-roles', at));
     }
 
     for (const [field, template] of templatesOf(m)) {
-      const problems = templateProblems(template, m.section);
-      if (problems.length === 0) continue;
-      report('aws-auth/invalid-username-template', {
-        field,
-        template,
-        placeholder: problems[0]!.placeholder,
-        reason: problems[0]!.reason,
-        suggestedTemplate: correctedTemplate(template, problems),
-        problems: problems.map((x) => clean({ ...x })),
-      });
+      const found = templateProblems(template, m.section);
+      if (found.length === 0) continue;
+      problems.push(
+        awsAuthProblem('invalid-username-template', {
+          ...at,
+          field,
+          template,
+          placeholder: found[0]!.placeholder,
+          reason: found[0]!.reason,
+          suggestedTemplate: correctedTemplate(template, found),
+        }),
+      );
     }
   }
-  findings.push(...duplicateFindings(config, file));
-  return findings;
+  problems.push(...duplicateProblems(config, file));
+  return problems;
 }
 
-function templatesOf(m: AwsAuthMapping): [string, string][] {
-  return [...(m.username !== undefined ? [['username', m.username] as [string, string]] : []), ...m.groups.map((g) => ['groups', g] as [string, string])];
+function templatesOf(m: AwsAuthMapping): (readonly ['username' | 'groups', string])[] {
+  return [...(m.username !== undefined ? [['username', m.username] as const] : []), ...m.groups.map((g) => ['groups', g] as const)];
 }
 
 /**
@@ -54,36 +52,33 @@ function templatesOf(m: AwsAuthMapping): [string, string][] {
  * entries silently wins. User entries are keyed by the ARN as written, so case variants of one user ARN
  * both survive and the one used is not predictable.
  */
-export function duplicateFindings(config: Pick<AwsAuthConfig, 'roles' | 'users'>, file?: string): Finding[] {
+export function duplicateProblems(config: Pick<AwsAuthConfig, 'roles' | 'users'>, file?: string): AwsAuthProblem[] {
   const groups = new Map<string, AwsAuthMapping[]>();
   for (const m of [...config.roles, ...config.users]) {
     const key = m.arn.toLowerCase();
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
-  const out: Finding[] = [];
+  const out: AwsAuthProblem[] = [];
   for (const entries of groups.values()) {
     if (entries.length < 2) continue;
     const winner = effectiveMapping(entries);
     const users = entries.filter((e) => e.section === 'mapUsers');
     const nondeterministic = winner.section === 'mapUsers' && new Set(users.map((u) => u.arn)).size > 1;
     const identical = entries.every((e) => e.username === winner.username && e.groups.join('\n') === winner.groups.join('\n'));
-    out.push({
-      rule: 'aws-auth/duplicate-entry',
-      evidence: clean({
+    out.push(
+      awsAuthProblem('duplicate-entry', {
         file,
         arn: winner.arn,
         section: winner.section,
         line: winner.line,
         count: entries.length,
-        lines: entries.map((e) => e.line).filter((l) => l !== undefined),
-        sections: entries.map((e) => e.section),
-        effectiveLine: nondeterministic ? undefined : winner.line,
+        lines: entries.map((e) => e.line).filter((l): l is number => l !== undefined),
         effectiveUsername: winner.username,
         effectiveGroups: winner.groups,
         identical,
-        nondeterministic: nondeterministic || undefined,
+        nondeterministic,
       }),
-    });
+    );
   }
   return out;
 }

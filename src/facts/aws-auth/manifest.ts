@@ -1,8 +1,7 @@
 import yaml from 'js-yaml';
-import type { Finding } from '../../engine/types.js';
-import { isRecord } from '../yaml-file.js';
-import { evidence, parseAwsAuthData } from './parse.js';
-import { AWS_AUTH_SECTIONS, type AwsAuthConfig, type AwsAuthSection } from './types.js';
+import { isRecord } from '../../shared/records.js';
+import { parseAwsAuthData } from './parse.js';
+import { AWS_AUTH_SECTIONS, awsAuthProblem, type AwsAuthConfig, type AwsAuthProblem, type AwsAuthProblemOf, type AwsAuthSection } from './types.js';
 import { MAX_SECTION_CHARS, yamlKind } from './yaml-section.js';
 
 /** A whole manifest may hold several objects, but not more than a few ConfigMaps' worth. */
@@ -19,9 +18,9 @@ interface YamlDocument {
  * one document among others, or a bare mapping of `data` keys. Line numbers in findings point into the
  * file. `problems` holds every finding, including those of `config.problems`. Never throws.
  */
-export function parseAwsAuthManifest(text: string, file?: string): { config?: AwsAuthConfig; problems: Finding[] } {
-  const problems: Finding[] = [];
-  const invalid = (fields: Record<string, unknown>) => problems.push({ rule: 'aws-auth/invalid-yaml', evidence: evidence({ file, ...fields }) });
+export function parseAwsAuthManifest(text: string, file?: string): { config?: AwsAuthConfig; problems: AwsAuthProblem[] } {
+  const problems: AwsAuthProblem[] = [];
+  const invalid = (fields: AwsAuthProblemOf<'invalid-yaml'>) => problems.push(awsAuthProblem('invalid-yaml', { file, ...fields }));
   if (typeof text !== 'string') {
     invalid({ reason: 'input is not text' });
     return { problems };
@@ -78,7 +77,7 @@ export function parseAwsAuthManifest(text: string, file?: string): { config?: Aw
     if (typeof value === 'string' || value === null) data[key] = value ?? undefined;
     else if ((AWS_AUTH_SECTIONS as readonly string[]).includes(key)) {
       // kubectl apply rejects a non-string data value, so the cluster never sees this section.
-      invalid({ section: key, line: keyLines[key], reason: `data.${key} is a ${yamlKind(value)}; ConfigMap data values are strings (write \`${key}: |\` and indent the list below it)`, dropped: 'section' });
+      invalid({ section: key as AwsAuthSection, line: keyLines[key], reason: `data.${key} is a ${yamlKind(value)}; ConfigMap data values are strings (write \`${key}: |\` and indent the list below it)`, dropped: 'section' });
     } else data[key] = '';
   }
   const config = parseAwsAuthData(data, { file, lineOffsets, keyLines });

@@ -1,19 +1,13 @@
 import yaml from 'js-yaml';
-import type { Evidence } from '../../rules/types.js';
-import { isRecord } from '../yaml-file.js';
+import { isRecord } from '../../shared/records.js';
 import { lintMappings } from './lint.js';
-import { AWS_AUTH_SECTIONS, type AwsAuthConfig, type AwsAuthMapping, type AwsAuthSection, type AwsAuthSource } from './types.js';
+import { AWS_AUTH_SECTIONS, awsAuthProblem, type AwsAuthConfig, type AwsAuthMapping, type AwsAuthProblemOf, type AwsAuthSection, type AwsAuthSource } from './types.js';
 import { loadSection, yamlKind, MAX_ENTRIES, type SectionItem } from './yaml-section.js';
 
 /** Entry fields the authenticator decodes (pkg/config/types.go RoleMapping / UserMapping). */
 const ROLE_FIELDS = ['rolearn', 'username', 'groups', 'userid', 'sso'];
 const USER_FIELDS = ['userarn', 'username', 'groups', 'userid'];
 const MAX_GROUPS = 1000;
-
-/** Drops undefined fields so evidence serialises cleanly. */
-export function evidence(fields: Record<string, unknown>): Evidence {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-}
 
 /** Maps a line within a section to a line in the source file, as far as the source allows. */
 export type Locate = (section: string, sectionLine?: number) => number | undefined;
@@ -36,12 +30,12 @@ export function parseAwsAuthData(data: Record<string, string | undefined>, sourc
   const config: AwsAuthConfig = { roles: [], users: [], accounts: [], problems: [] };
   const locate = makeLocator(source);
   const base = { file: source.file };
-  const problem = (rule: string, fields: Record<string, unknown>) => config.problems.push({ rule, evidence: evidence({ ...base, ...fields }) });
+  const problem: Report = (kind, fields) => config.problems.push(awsAuthProblem(kind, { ...base, ...fields } as never));
 
   const keys = isRecord(data) ? Object.keys(data) : [];
   for (const key of keys) {
     if ((AWS_AUTH_SECTIONS as readonly string[]).includes(key)) continue;
-    problem('aws-auth/unknown-key', { section: 'data', key, suggestedKey: closestKey(key, AWS_AUTH_SECTIONS), line: locate(key) });
+    problem('unknown-key', { section: 'data', key, suggestedKey: closestKey(key, AWS_AUTH_SECTIONS), line: locate(key) });
   }
 
   for (const section of AWS_AUTH_SECTIONS) {
@@ -49,24 +43,24 @@ export function parseAwsAuthData(data: Record<string, string | undefined>, sourc
     const raw: unknown = data[section];
     if (raw === undefined || raw === null) continue;
     if (typeof raw !== 'string') {
-      problem('aws-auth/invalid-yaml', { section, line: locate(section), reason: `data.${section} is a ${yamlKind(raw)}; ConfigMap data values are strings (write \`${section}: |\` and the list below it)` });
+      problem('invalid-yaml', { section, line: locate(section), reason: `data.${section} is a ${yamlKind(raw)}; ConfigMap data values are strings (write \`${section}: |\` and the list below it)` });
       continue;
     }
     // pkg/mapper/configmap isSkippable: blank values load nothing and are not errors.
-    if (raw.trim() === '' || raw.trim() === '``' || raw.trim() === '""') continue;
+    if (['', '``', '""', "''"].includes(raw.trim())) continue;
 
     const loaded = loadSection(raw, section === 'mapAccounts' ? yaml.FAILSAFE_SCHEMA : yaml.DEFAULT_SCHEMA);
     if (!loaded.ok) {
-      problem('aws-auth/invalid-yaml', { section, line: locate(section, loaded.line), reason: loaded.reason, dropped: 'section' });
+      problem('invalid-yaml', { section, line: locate(section, loaded.line), reason: loaded.reason, dropped: 'section' });
       continue;
     }
     if (!Array.isArray(loaded.root)) {
       if (loaded.root === null || loaded.root === undefined) continue;
-      problem('aws-auth/invalid-yaml', { section, line: locate(section, 1), reason: `${section} is a ${yamlKind(loaded.root)}, not a list: the authenticator loads nothing from it`, dropped: 'section' });
+      problem('invalid-yaml', { section, line: locate(section, 1), reason: `${section} is a ${yamlKind(loaded.root)}, not a list: the authenticator loads nothing from it`, dropped: 'section' });
       continue;
     }
     if (loaded.root.length > MAX_ENTRIES) {
-      problem('aws-auth/invalid-yaml', { section, line: locate(section, 1), reason: `${section} has ${loaded.root.length} entries; only the first ${MAX_ENTRIES} were checked` });
+      problem('invalid-yaml', { section, line: locate(section, 1), reason: `${section} has ${loaded.root.length} entries; only the first ${MAX_ENTRIES} were checked` });
     }
     if (section === 'mapAccounts') readAccounts(loaded.items, config, locate, problem);
     else readMappings(section, loaded.items, config, locate, problem);
@@ -76,12 +70,12 @@ export function parseAwsAuthData(data: Record<string, string | undefined>, sourc
   return config;
 }
 
-type Report = (rule: string, fields: Record<string, unknown>) => void;
+type Report = <K extends 'invalid-yaml' | 'unknown-key'>(kind: K, fields: AwsAuthProblemOf<K>) => void;
 
 function readAccounts(items: SectionItem[], config: AwsAuthConfig, locate: Locate, problem: Report): void {
   for (const item of items) {
     if (typeof item.value === 'string' && item.value !== '') config.accounts.push(item.value);
-    else problem('aws-auth/invalid-yaml', { section: 'mapAccounts', line: locate('mapAccounts', item.line), reason: `a mapAccounts entry is a ${yamlKind(item.value)}, not an account ID` });
+    else problem('invalid-yaml', { section: 'mapAccounts', line: locate('mapAccounts', item.line), reason: `a mapAccounts entry is a ${yamlKind(item.value)}, not an account ID` });
   }
 }
 
@@ -94,13 +88,13 @@ function readMappings(section: 'mapRoles' | 'mapUsers', items: SectionItem[], co
     const at = (field?: string) => locate(section, (field && item.keyLines.get(field)) || item.line);
     const entry = index + 1;
     if (!isRecord(item.value)) {
-      problem('aws-auth/invalid-yaml', { section, entry, line: at(), reason: `entry ${entry} is a ${yamlKind(item.value)}, not a mapping; the authenticator skips it`, dropped: 'entry' });
+      problem('invalid-yaml', { section, entry, line: at(), reason: `entry ${entry} is a ${yamlKind(item.value)}, not a mapping; the authenticator skips it`, dropped: 'entry' });
       return;
     }
     const fields = caseInsensitiveFields(item.value);
     for (const [lower, { key }] of fields) {
       if (known.includes(lower) || lower === otherArnField) continue;
-      problem('aws-auth/unknown-key', { section, entry, key, suggestedKey: closestKey(lower, known), line: at(lower) });
+      problem('unknown-key', { section, entry, key, suggestedKey: closestKey(lower, known), line: at(lower) });
     }
 
     const arn = fields.get(arnField)?.value;
@@ -108,20 +102,20 @@ function readMappings(section: 'mapRoles' | 'mapUsers', items: SectionItem[], co
       const other = fields.get(otherArnField)?.value;
       if (section === 'mapRoles' && arn === undefined && fields.has('sso')) return; // feature-gated SSO matcher entry (pkg/config RoleMapping.SSO): valid, never an ARN match
       if (typeof other === 'string' && other !== '') {
-        problem('aws-auth/invalid-yaml', {
+        problem('invalid-yaml', {
           section, entry, arn: other, line: at(otherArnField), dropped: 'entry',
           reason: `${section} entries need \`${arnField}\`; \`${otherArnField}\` is not read there, so the authenticator drops the entry (put it under ${section === 'mapRoles' ? 'mapUsers' : 'mapRoles'} or rename the key)`,
         });
       } else {
         const reason = arn === undefined || arn === null || arn === '' ? `entry ${entry} has no ${arnField}; the authenticator drops it` : `${arnField} is a ${yamlKind(arn)}, not a string; the authenticator drops the entry`;
-        problem('aws-auth/invalid-yaml', { section, entry, line: at(arnField), reason, dropped: 'entry' });
+        problem('invalid-yaml', { section, entry, line: at(arnField), reason, dropped: 'entry' });
       }
       return;
     }
 
     const sso = fields.get('sso')?.value;
     if (section === 'mapRoles' && sso !== undefined && sso !== null) {
-      problem('aws-auth/invalid-yaml', { section, entry, arn, line: at('sso'), reason: 'an entry may have rolearn or sso, not both; the authenticator drops it', dropped: 'entry' });
+      problem('invalid-yaml', { section, entry, arn, line: at('sso'), reason: 'an entry may have rolearn or sso, not both; the authenticator drops it', dropped: 'entry' });
       return;
     }
     const mapping: AwsAuthMapping = { section, arn, groups: [], line: at(arnField) };
@@ -129,17 +123,17 @@ function readMappings(section: 'mapRoles' | 'mapUsers', items: SectionItem[], co
     if (typeof username === 'string') mapping.username = username;
     else if (username !== undefined && username !== null) {
       // Go encoding/json skips a field of the wrong type and keeps the rest of the entry.
-      problem('aws-auth/invalid-yaml', { section, entry, arn, line: at('username'), reason: `username is a ${yamlKind(username)}, not a string; the authenticator ignores it` });
+      problem('invalid-yaml', { section, entry, arn, line: at('username'), reason: `username is a ${yamlKind(username)}, not a string; the authenticator ignores it` });
     }
     const groups = fields.get('groups')?.value;
     if (Array.isArray(groups)) {
       const strings = groups.slice(0, MAX_GROUPS).filter((g): g is string => typeof g === 'string');
       if (strings.length !== Math.min(groups.length, MAX_GROUPS)) {
-        problem('aws-auth/invalid-yaml', { section, entry, arn, line: at('groups'), reason: 'groups contains an item that is not a string; the authenticator ignores it' });
+        problem('invalid-yaml', { section, entry, arn, line: at('groups'), reason: 'groups contains an item that is not a string; the authenticator ignores it' });
       }
       mapping.groups = strings;
     } else if (groups !== undefined && groups !== null) {
-      problem('aws-auth/invalid-yaml', {
+      problem('invalid-yaml', {
         section, entry, arn, line: at('groups'),
         reason: `groups is a ${yamlKind(groups)}, not a list; the authenticator ignores it and maps the entry with no groups`,
       });

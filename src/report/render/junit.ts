@@ -1,5 +1,5 @@
 import { create } from 'xmlbuilder2';
-import { SEVERITY_RANK } from '../../rules/types.js';
+import { SEVERITY_RANK } from '../../rules/rule.js';
 import type { FleetReport, Report, ReportCheck, ReportFinding } from '../model.js';
 
 export interface JunitOptions {

@@ -1,5 +1,5 @@
-import type { CheckStatus } from '../../engine/types.js';
-import type { Severity } from '../../rules/types.js';
+import type { CheckStatus } from '../../checks/types.js';
+import type { Severity } from '../../rules/rule.js';
 import type { FleetReport, Report, ReportFinding, Verdict } from '../model.js';
 
 export interface MarkdownOptions {
@@ -9,7 +9,7 @@ export interface MarkdownOptions {
   headingLevel?: number;
 }
 
-const VERDICT_BADGE: Record<Verdict, string> = { pass: '✅ PASS', warn: '⚠️ WARN', fail: '❌ FAIL' };
+const VERDICT_BADGE: Record<Verdict, string> = { pass: '✅ PASS', warn: '⚠️ WARN', incomplete: '❔ INCOMPLETE', fail: '❌ FAIL' };
 const STATUS_BADGE: Record<CheckStatus, string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail', skip: '⏭️ skip', error: '❗ error' };
 const SEVERITY_BADGE: Record<Severity, string> = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' };
 

@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CheckStatus } from '../../engine/types.js';
-import type { Severity } from '../../rules/types.js';
+import type { CheckStatus } from '../../checks/types.js';
+import type { Severity } from '../../rules/rule.js';
 import type { FleetReport, Report, ReportFinding, Verdict } from '../model.js';
 
 export interface TextOptions {
@@ -9,7 +9,7 @@ export interface TextOptions {
 
 const STATUS_GLYPH: Record<CheckStatus, string> = { pass: '✔', warn: '!', fail: '✖', skip: '-', error: '?' };
 const SEVERITY_GLYPH: Record<Severity, string> = { error: '✖', warning: '!', info: 'i' };
-const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
+const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', warn: 'WARN', incomplete: 'INCOMPLETE', fail: 'FAIL' };
 
 /** Human report: verdict and root cause first, then one line per check, then findings with ready-to-paste fixes. */
 export function renderText(report: Report, options: TextOptions): string {

@@ -4,7 +4,7 @@ import type { AwsClients } from '../facts/aws-clients.js';
 import type { LoggedAuthenticatorEvent } from '../facts/cloudwatch-logs.js';
 import type { EksClusterInfo } from '../facts/eks-cluster.js';
 import type { ExecPluginIntent } from '../facts/exec-plugin.js';
-import type { KubeApiClient } from '../facts/kube-api.js';
+import type { KubeApiClient, KubeCredential } from '../facts/kube-api.js';
 import type { KubeCluster, KubeContext, Kubeconfig, KubeUser } from '../facts/kubeconfig.js';
 
 /** The kubeconfig entry kubectl would use, and what it says about the EKS cluster. */
@@ -17,6 +17,8 @@ export interface SelectedKubeconfig {
   plugin?: ExecPluginIntent;
   /** The region in the EKS endpoint hostname, when the server is a real EKS endpoint. */
   serverRegion?: string;
+  /** The cluster's region: the endpoint host's, else the kubeconfig cluster ARN's (never only the exec plugin's). */
+  clusterRegion?: string;
   /** Decoded certificate-authority-data (or the certificate-authority file), when present. */
   caPem?: string;
 }
@@ -53,8 +55,10 @@ export interface Facts {
   /** Names those credentials (region, profile, role, environment) in shared-call keys. */
   awsKey?: string;
   sdkIdentity?: Principal;
-  /** The bearer token kubectl sends. Internal: never evidence, never output. */
-  token?: string;
+  /** What kubectl sends to the API server. A secret: never evidence, never output. */
+  credential?: KubeCredential;
+  /** True when the credential is an EKS (IAM) token; the mapping checks apply only then. */
+  iamCredential?: boolean;
   execIdentity?: Principal;
   /** The principal the cluster sees (the token's; else the SDK's; else --principal). */
   identity?: Principal;

@@ -7,3 +7,6 @@ export const VERSION: string =
   typeof EKSDOCTOR_VERSION !== 'undefined'
     ? EKSDOCTOR_VERSION
     : (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Sent on every Kubernetes request, as kubectl sends `kubectl/<version>`. */
+export const USER_AGENT = `eksdoctor/${VERSION}`;

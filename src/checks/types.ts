@@ -1,16 +1,11 @@
-import type { Evidence, Target } from '../rules/types.js';
+import type { FindingOf, RuleId, Finding } from '../rules/index.js';
+import type { Target } from '../rules/rule.js';
 import type { Facts } from './facts.js';
-
-/** What a check reports: a rule ID and the evidence; the report builder adds text, fix and docs. */
-export interface Finding {
-  rule: string;
-  evidence: Evidence;
-}
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
 
-export interface CheckOutcome {
-  findings: Finding[];
+export interface CheckOutcome<F extends Finding = Finding> {
+  findings: F[];
   /** Set when this check could not establish what its dependents need: they are skipped with this reason. */
   halt?: string;
   /** Set when the check does not apply (e.g. offline, wrong auth mode): status `skip`. */
@@ -54,11 +49,22 @@ export interface Check {
   after?: string[];
   /** Check IDs it waits for mid-run with `finished()`, after starting its independent calls; no others. */
   waitsFor?: string[];
-  /** Every rule ID this check may emit; the engine refuses any other. */
-  emits: readonly string[];
+  /** Every rule ID this check may emit; the engine refuses any other, and `run` cannot return another (tsc, see defineCheck). */
+  emits: readonly RuleId[];
   /** Per-check bound, further limited by the run's `--timeout`. */
   timeoutMs?: number;
   run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+/** A check as written: the findings its `run` returns are typed by the rules it declares in `emits`. */
+export interface CheckSpec<Id extends RuleId> extends Omit<Check, 'emits' | 'run'> {
+  emits: readonly Id[];
+  run(ctx: CheckContext): Promise<CheckOutcome<FindingOf<Id>>>;
+}
+
+/** Declares a check; `tsc` rejects a finding of a rule the check does not declare, or evidence its rule does not take. */
+export function defineCheck<const Id extends RuleId>(spec: CheckSpec<Id>): Check {
+  return spec as unknown as Check;
 }
 
 export interface RunOptions {
@@ -78,4 +84,6 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   /** Results shared between the runs of a fleet (see CheckContext.once); a fresh one per run when absent. */
   shared?: Map<string, Promise<unknown>>;
+  /** An absolute deadline (epoch ms) shared by a fleet: no run goes past it, whatever its own --timeout. */
+  deadline?: number;
 }
