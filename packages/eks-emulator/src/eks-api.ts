@@ -157,6 +157,8 @@ function describeCluster(ctx: ServiceContext): Record<string, unknown> {
   const provisioned = (c.status ?? 'ACTIVE') !== 'CREATING';
   return {
     name: c.name,
+    // Cluster.id is set only for local clusters on AWS Outposts (EKS API reference, Cluster).
+    ...(c.id && { id: c.id }),
     arn: `arn:aws:eks:${scenario.region}:${scenario.account}:cluster/${c.name}`,
     createdAt: Math.floor((ctx.startedAt - 90 * 86_400_000) / 1000),
     version: c.version ?? '1.31',
