@@ -52,11 +52,22 @@ function isMergeKey(node: Node): boolean {
   return isScalar(node) && String(node.value) === '<<' && ((styleOf(node) === 'plain' && node.tag === undefined) || node.tag === 'tag:yaml.org,2002:merge');
 }
 
+/**
+ * yaml.v2's scanner (scannerc.go yaml_parser_scan_plain_scalar) refuses, inside a flow collection, a
+ * plain scalar followed by `:` and one of `,?[]{}` ("found unexpected ':'"), which YAML 1.2 parsers
+ * read as a key; so `[node:{{EC2PrivateDNSName}}]` is a syntax error there.
+ */
+function checkFlowColon(key: Node, source: string): void {
+  if (!isScalar(key) || key.type !== 'PLAIN' || !key.range) return;
+  const end = key.range[1];
+  if (source[end] === ':' && ',?[]{}'.includes(source[end + 1] ?? '')) throw new YamlV2Failure("while scanning a plain scalar: found unexpected ':'");
+}
+
 /** libyaml resolves an alias to the latest anchor of that name defined before it, in document order. */
-function bindAliases(root: Node): Map<Alias, YamlNode> {
+function bindAliases(root: Node, source: string): Map<Alias, YamlNode> {
   const anchors = new Map<string, YamlNode>();
   const bound = new Map<Alias, YamlNode>();
-  const visit = (n: Node): void => {
+  const visit = (n: Node, inFlow = false): void => {
     if (n === null) return;
     if (isAlias(n)) {
       const target = anchors.get(n.source);
@@ -65,8 +76,14 @@ function bindAliases(root: Node): Map<Alias, YamlNode> {
       return;
     }
     if ((n as { anchor?: string }).anchor) anchors.set((n as { anchor: string }).anchor, n);
-    if (isMap(n)) for (const p of (n as YAMLMap<Node, Node>).items) (visit(p.key), visit(p.value));
-    else if (isSeq(n)) for (const item of (n as YAMLSeq<Node>).items) visit(item);
+    const flow = inFlow || (n as { flow?: boolean }).flow === true;
+    if (isMap(n)) {
+      for (const p of (n as YAMLMap<Node, Node>).items) {
+        if (flow) checkFlowColon(p.key, source);
+        visit(p.key, flow);
+        visit(p.value, flow);
+      }
+    } else if (isSeq(n)) for (const item of (n as YAMLSeq<Node>).items) visit(item, flow);
   };
   visit(root);
   return bound;
@@ -208,13 +225,15 @@ function describe(n: Node): string {
 
 export type YamlV2Result<T> = { ok: true; value: T; typeErrors: string[] } | { ok: false; error: string; partial?: T };
 
-function firstDocument(text: string): { ok: true; root: Node; present: boolean } | { ok: false; error: string } {
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, merge: false, version: '1.1', prettyErrors: false });
+function firstDocument(text: string): { ok: true; root: Node; present: boolean; source: string } | { ok: false; error: string } {
+  // libyaml's reader (yaml_parser_determine_encoding) consumes a byte-order mark at the start.
+  const source = text.replace(/^\ufeff/, '');
+  const docs = parseAllDocuments(source, { schema: 'failsafe', uniqueKeys: false, merge: false, version: '1.1', prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   const doc = list[0];
-  if (!doc) return { ok: true, root: null, present: false };
+  if (!doc) return { ok: true, root: null, present: false, source };
   if (doc.errors.length > 0) return { ok: false, error: `yaml: ${doc.errors[0]!.message.split('\n')[0]}` };
-  return { ok: true, root: (doc.contents ?? null) as Node, present: true };
+  return { ok: true, root: (doc.contents ?? null) as Node, present: true, source };
 }
 
 function run<T>(text: string, decode: (d: Decoder, root: Node) => T, empty: T): YamlV2Result<T> {
@@ -223,7 +242,7 @@ function run<T>(text: string, decode: (d: Decoder, root: Node) => T, empty: T): 
   if (!doc.present) return { ok: true, value: empty, typeErrors: [] }; // no document: Unmarshal leaves the target as it was
   let decoder: Decoder;
   try {
-    decoder = new Decoder(bindAliases(doc.root));
+    decoder = new Decoder(bindAliases(doc.root, doc.source));
   } catch (e) {
     if (e instanceof YamlV2Failure) return { ok: false, error: `yaml: ${e.message}` };
     throw e;
