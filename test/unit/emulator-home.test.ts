@@ -77,6 +77,16 @@ describe('materializeHome', () => {
     expect(home('sso-access-entry').env.AWS_PROFILE).toBe('sso');
   });
 
+  it('names a local cluster on Outposts by --cluster-id, as update_kubeconfig.py does for a cluster with outpostConfig', () => {
+    const scenario = loadScenario('classic');
+    scenario.cluster.id = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+    const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-home-'));
+    dirs.push(dir);
+    const out = materializeHome({ state: new EmulatorState(scenario), awsUrl: 'http://127.0.0.1:4566', kubeUrl: 'https://127.0.0.1:6443', caPem: CA }, dir);
+    const exec = (yaml.load(readFileSync(out.kubeconfigPath, 'utf8')) as any).users[0].user.exec;
+    expect(exec.args).toEqual(['--region', 'us-west-2', 'eks', 'get-token', '--cluster-id', 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111', '--output', 'json']);
+  });
+
   it('isolatedEnv drops the developer AWS and kube settings', () => {
     const env = isolatedEnv({ PATH: '/bin', AWS_PROFILE: 'mine', AWS_SECRET_ACCESS_KEY: 's', KUBECONFIG: '/mine', AWS_ENDPOINT_URL_EKS: 'x' }, { HOME: '/h' });
     expect(env).toEqual({ PATH: '/bin', HOME: '/h' });
