@@ -63,7 +63,10 @@ function checkFlowColon(key: Node, source: string): void {
   if (source[end] === ':' && ',?[]{}'.includes(source[end + 1] ?? '')) throw new YamlV2Failure("while scanning a plain scalar: found unexpected ':'");
 }
 
-/** libyaml resolves an alias to the latest anchor of that name defined before it, in document order. */
+/**
+ * One pass in document order: binds each alias to the latest anchor of its name defined before it
+ * (libyaml's rule) and applies the scanner rule above, which the YAML 1.2 parser does not have.
+ */
 function bindAliases(root: Node, source: string): Map<Alias, YamlNode> {
   const anchors = new Map<string, YamlNode>();
   const bound = new Map<Alias, YamlNode>();
