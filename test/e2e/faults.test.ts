@@ -79,6 +79,7 @@ async function diagnose(
   opts: { rewrite?: NonNullable<Parameters<typeof startRecordingProxy>[1]>['rewrite']; timeoutS?: number } = {},
 ): Promise<Outcome> {
   const proxy = await startRecordingProxy(run.awsUrl, { rewrite: opts.rewrite });
+  run.state.addStsEndpoint(proxy.url); // kubectl's token is presigned for the proxy, which forwards to the emulator's STS
   try {
     const r = await runEksdoctor(['auth', ...run.runArgs, '--output', 'json', '--timeout', `${opts.timeoutS ?? TIMEOUT_S}s`], { ...run.env, AWS_ENDPOINT_URL: proxy.url }, 90_000);
     expect(r.stderr, 'no stack trace').not.toMatch(STACK_FRAME);

@@ -102,6 +102,7 @@ const limit = limiter(4);
 async function record(name: string): Promise<ScenarioRecord> {
   const run = await startScenario(name, { captureTokens: true });
   const proxy = await startRecordingProxy(run.awsUrl);
+  run.state.addStsEndpoint(proxy.url); // kubectl's token is presigned for the proxy, which forwards to the emulator's STS
   try {
     const r = await limit(() => runEksdoctor(['auth', ...run.runArgs, '--output', 'json'], { ...run.env, AWS_ENDPOINT_URL: proxy.url }));
     expect(r.code, `${name}: exit code (stderr: ${r.stderr.slice(0, 300)})`).not.toBe(3);

@@ -1,11 +1,12 @@
 /** The isolated HOME (AWS config, credentials, kubeconfig as update-kubeconfig writes it) and the builtin get-token. */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsServer, type AwsServer } from '../../packages/eks-emulator/src/aws-server.js';
-import { describeFailure, discoverApiVersion, getToken, parseGetTokenArgs, ProfileNotFound, UsageError } from '../../packages/eks-emulator/src/get-token-cli.js';
+import { CommandError, describeFailure, discoverApiVersion, getToken, parseGetTokenArgs, ProfileNotFound, UsageError } from '../../packages/eks-emulator/src/get-token-cli.js';
+import { presignGetCallerIdentity, stsEndpointFor } from '../../packages/eks-emulator/src/get-token/presign.js';
 import { BUILTIN_GET_TOKEN, isolatedEnv, materializeHome } from '../../packages/eks-emulator/src/home.js';
 import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
 import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
@@ -76,6 +77,16 @@ describe('materializeHome', () => {
     expect(home('sso-access-entry').env.AWS_PROFILE).toBe('sso');
   });
 
+  it('names a local cluster on Outposts by --cluster-id, as update_kubeconfig.py does for a cluster with outpostConfig', () => {
+    const scenario = loadScenario('classic');
+    scenario.cluster.id = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+    const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-home-'));
+    dirs.push(dir);
+    const out = materializeHome({ state: new EmulatorState(scenario), awsUrl: 'http://127.0.0.1:4566', kubeUrl: 'https://127.0.0.1:6443', caPem: CA }, dir);
+    const exec = (yaml.load(readFileSync(out.kubeconfigPath, 'utf8')) as any).users[0].user.exec;
+    expect(exec.args).toEqual(['--region', 'us-west-2', 'eks', 'get-token', '--cluster-id', 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111', '--output', 'json']);
+  });
+
   it('isolatedEnv drops the developer AWS and kube settings', () => {
     const env = isolatedEnv({ PATH: '/bin', AWS_PROFILE: 'mine', AWS_SECRET_ACCESS_KEY: 's', KUBECONFIG: '/mine', AWS_ENDPOINT_URL_EKS: 'x' }, { HOME: '/h' });
     expect(env).toEqual({ PATH: '/bin', HOME: '/h' });
@@ -90,10 +101,92 @@ describe('builtin get-token', () => {
       output: 'json',
       roleArn: 'arn:r',
     });
-    expect(parseGetTokenArgs(['eks', 'get-token', '--cluster-name=prod', '--role-arn=arn:r']).roleArn).toBe('arn:r');
-    expect(() => parseGetTokenArgs(['eks', 'get-token'])).toThrow(/--cluster-name or --cluster-id/);
+    expect(parseGetTokenArgs(['eks', 'get-token', '--cluster-name=prod', '--role-arn=arn:r', '--session-name', 'me']).sessionName).toBe('me');
     expect(() => parseGetTokenArgs(['sts', 'get-caller-identity'])).toThrow(UsageError);
     expect(() => parseGetTokenArgs(['eks', 'get-token', '--cluster-name', 'p', '--bogus'])).toThrow(/Unknown options: --bogus/);
+  });
+
+  it('keeps the last of a repeated option and takes unique prefixes, as argparse does (aws CLI v1 verified)', () => {
+    expect(parseGetTokenArgs(['eks', 'get-token', '--cluster-name', 'a', '--cluster-name', 'b', '--region', 'us-west-2', '--region', 'eu-west-1'])).toMatchObject({ clusterName: 'b', region: 'eu-west-1' });
+    expect(parseGetTokenArgs(['--reg', 'us-west-2', 'eks', 'get-token', '--cluster-n', 'a'])).toMatchObject({ region: 'us-west-2', clusterName: 'a' });
+    expect(() => parseGetTokenArgs(['eks', 'get-token', '--cluster', 'a'])).toThrow('ambiguous option: --cluster could match --cluster-name, --cluster-id');
+    expect(() => parseGetTokenArgs(['eks', 'get-token', '--cluster-name', '--region', 'x'])).toThrow('argument --cluster-name: expected one argument');
+  });
+
+  it('fails as get_token.py does without a cluster (exit 1) or with both --cluster-name and --cluster-id (exit 255)', () => {
+    const thrown = (argv: string[]) => {
+      try {
+        parseGetTokenArgs(argv);
+      } catch (e) {
+        return e as CommandError;
+      }
+      throw new Error('no error');
+    };
+    expect(thrown(['eks', 'get-token'])).toMatchObject({ exitCode: 1, message: 'Either parameter --cluster-name or --cluster-id must be specified.' });
+    expect(thrown(['eks', 'get-token', '--cluster-name', 'a', '--cluster-id', 'b'])).toMatchObject({
+      exitCode: 255,
+      message: 'The key "cluster_id" cannot be specified when one of the following keys are also specified: cluster_name',
+    });
+  });
+
+  it('refuses --query and any --output but json with a one-line usage error (exit 252): kubectl reads the whole ExecCredential', () => {
+    for (const extra of [['--query', 'status.token'], ['--output', 'text']]) {
+      try {
+        parseGetTokenArgs(['eks', 'get-token', '--cluster-name', 'prod', ...extra]);
+        throw new Error('accepted');
+      } catch (e) {
+        expect(e).toBeInstanceOf(UsageError);
+        expect((e as UsageError).exitCode).toBe(252);
+        expect((e as Error).message).not.toContain('\n');
+      }
+    }
+  });
+
+  it('presigns byte for byte as aws CLI v1 does (a token recorded from aws-cli/1.45.11 with these test keys)', async () => {
+    const url = await presignGetCallerIdentity({
+      credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE01', secretAccessKey: 'secretsecretsecretsecretsecretsecret0000', sessionToken: 'FwoGZXIvYXdzE+/token=' },
+      endpoint: stsEndpointFor('us-west-2', {}),
+      k8sAwsId: 'prod',
+      now: new Date('2026-12-01T21:56:27Z'),
+    });
+    expect(url).toBe(
+      'https://sts.us-west-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256' +
+        '&X-Amz-Credential=AKIAEXAMPLEEXAMPLE01%2F20261201%2Fus-west-2%2Fsts%2Faws4_request&X-Amz-Date=20261201T215627Z&X-Amz-Expires=60' +
+        '&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Security-Token=FwoGZXIvYXdzE%2B%2Ftoken%3D' +
+        '&X-Amz-Signature=dd90e33f9d1ddea08ef6b4e3e6fefbe4cf5759cd8dc76413e57255c3b4c5b000',
+    );
+  });
+
+  describe('the region and STS host, as aws CLI v1 picks them (botocore: --region, AWS_DEFAULT_REGION, the profile)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-get-token-'));
+    dirs.push(dir);
+    const config = join(dir, 'config');
+    writeFileSync(config, '[default]\nregion = eu-central-1\n\n[profile a]\nregion = ap-south-1\n\n[profile b]\nregion = sa-east-1\n');
+    const base = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE01', AWS_SECRET_ACCESS_KEY: 'secretsecretsecretsecretsecretsecret0000', AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
+    const signedFor = async (args: Parameters<typeof getToken>[0], env: Record<string, string>) => {
+      const cred = (await getToken(args, { ...base, ...env })) as { status: { token: string } };
+      const u = new URL(Buffer.from(cred.status.token.slice('k8s-aws-v1.'.length), 'base64url').toString('utf8'));
+      return `${u.host} ${u.searchParams.get('X-Amz-Credential')!.split('/')[2]}`;
+    };
+
+    it.each([
+      ['--region first', { region: 'cn-north-1', clusterName: 'p' }, { AWS_DEFAULT_REGION: 'us-west-2' }, 'sts.cn-north-1.amazonaws.com.cn cn-north-1'],
+      ['AWS_DEFAULT_REGION next; AWS_REGION is not read by v1 (v2 reads it first)', { clusterName: 'p' }, { AWS_DEFAULT_REGION: 'us-gov-west-1', AWS_REGION: 'eu-west-1' }, 'sts.us-gov-west-1.amazonaws.com us-gov-west-1'],
+      ["then the profile's region", { clusterName: 'p' }, {}, 'sts.eu-central-1.amazonaws.com eu-central-1'],
+      ['AWS_DEFAULT_PROFILE before AWS_PROFILE', { clusterName: 'p' }, { AWS_DEFAULT_PROFILE: 'a', AWS_PROFILE: 'b' }, 'sts.ap-south-1.amazonaws.com ap-south-1'],
+      ['--endpoint-url overrides the host', { clusterName: 'p', region: 'us-west-2', endpointUrl: 'http://127.0.0.1:4566' }, {}, '127.0.0.1:4566 us-west-2'],
+    ])('%s', async (_name, args, env, want) => {
+      expect(await signedFor(args, env)).toBe(want);
+    });
+
+    it('signs for the global endpoint when no region is set at all', async () => {
+      writeFileSync(join(dir, 'empty'), '');
+      expect(await signedFor({ clusterName: 'p' }, { AWS_CONFIG_FILE: join(dir, 'empty'), AWS_REGION: 'eu-west-1' })).toBe('sts.amazonaws.com us-east-1');
+    });
+
+    it('stops at a profile neither file names', async () => {
+      await expect(getToken({ clusterName: 'p', profile: 'nope' }, base)).rejects.toBeInstanceOf(ProfileNotFound);
+    });
   });
 
   it('takes the apiVersion from KUBERNETES_EXEC_INFO, else v1beta1', () => {
@@ -101,7 +194,11 @@ describe('builtin get-token', () => {
     expect(discoverApiVersion({ KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential"}' }).apiVersion).toBe(
       'client.authentication.k8s.io/v1',
     );
-    expect(discoverApiVersion({ KUBERNETES_EXEC_INFO: '{' }).warning).toMatch(/Error parsing/);
+    expect(discoverApiVersion({ KUBERNETES_EXEC_INFO: '{' }).warning).toMatch(/^Error parsing KUBERNETES_EXEC_INFO, defaulting to client.authentication.k8s.io\/v1beta1/);
+    expect(discoverApiVersion({ KUBERNETES_EXEC_INFO: '{"apiVersion":"client.authentication.k8s.io/v1alpha1"}' })).toEqual({
+      apiVersion: 'client.authentication.k8s.io/v1alpha1',
+      warning: "Kubeconfig user entry is using deprecated API version client.authentication.k8s.io/v1alpha1. Run 'aws eks update-kubeconfig' to update.",
+    });
   });
 
   it('words failures as the AWS CLI does', () => {

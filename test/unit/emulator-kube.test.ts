@@ -261,6 +261,8 @@ describe('EksAuthenticator: token → STS → canonical ARN → mapping', () => 
       canonicalArn: [`arn:aws:iam::${A}:role/dev`],
       principalId: [result.user.uid.split(':')[2]],
       sessionName: ['bob@example.com'],
+      // pkg/server/server.go authenticateEndpoint sets this key too.
+      'sigs.k8s.io/aws-iam-authenticator/principalId': [result.user.uid.split(':')[2]],
     });
     expect(lines[0]).toMatch(/msg="STS response" accesskeyid=ASIAEXAMPLEDEV000001 accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role\/dev\/bob@example.com"/);
     expect(lines[1]).toMatch(/msg="access granted" arn="arn:aws:iam::111122223333:role\/dev"/);

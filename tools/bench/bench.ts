@@ -345,6 +345,7 @@ async function footprint(emu: BenchEmulator): Promise<void> {
 
   // Calls: one untimed run through a recording proxy (parameters), and the emulator's own journal.
   const proxy = await startRecordingProxy(emu.emu.awsUrl);
+  emu.emu.state.addStsEndpoint(proxy.url); // tokens are presigned for the proxy, which forwards to the emulator's STS
   try {
     emu.reset();
     const r = await eksdoctor(['auth', '-o', 'json'], { ...emu.env, AWS_ENDPOINT_URL: proxy.url });

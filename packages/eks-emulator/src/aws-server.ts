@@ -10,8 +10,8 @@ import type { AwsRequest, ClusterEndpoint, ServiceContext } from './aws-request.
 import { handleEks, routeEks } from './eks-api.js';
 import { writeEksError, writeLogsError, writeStsError } from './errors.js';
 import { isMutatingLogsOperation, LogsApi } from './logs-api.js';
-import { CLUSTER_ID_HEADER, verifyPresignedGetCallerIdentity } from '../../../src/facts/eks-token.js';
 import { parseCredentialScope, scopeFromAuthorization } from './sigv4.js';
+import { answerPresignedCall, EXPIRED_TOKEN_MESSAGE, INVALID_TOKEN_MESSAGE } from './sts-presigned.js';
 import { applyFault, type EmulatorState, type IssuedIdentity } from './state.js';
 import { assumeRole, getCallerIdentity, stsParams } from './sts-api.js';
 
@@ -77,8 +77,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** The real "bad key" / "expired key" answers of each protocol (codes from the services' error docs). */
 function writeAuthError(res: ServerResponse, service: AwsService, problem: 'missing' | 'unknown' | 'expired'): void {
-  const invalid = 'The security token included in the request is invalid.';
-  const expired = 'The security token included in the request is expired';
+  const invalid = INVALID_TOKEN_MESSAGE;
+  const expired = EXPIRED_TOKEN_MESSAGE;
   switch (service) {
     case 'sts':
       if (problem === 'missing') return writeStsError(res, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
@@ -98,8 +98,8 @@ function writeAuthError(res: ServerResponse, service: AwsService, problem: 'miss
 
 /**
  * Finds the caller by access key. Ordinary calls' signatures are NOT verified (the emulator trusts
- * the key, like most local emulators); the presigned GetCallerIdentity of an EKS token is, because
- * its `x-k8s-aws-id` binding is exactly what EKS authentication depends on.
+ * the key, like most local emulators); a presigned STS call (an EKS token replayed) is, because its
+ * `x-k8s-aws-id` binding is exactly what EKS authentication depends on.
  */
 function authenticate(
   state: EmulatorState,
@@ -108,6 +108,16 @@ function authenticate(
   res: ServerResponse,
 ): IssuedIdentity | undefined {
   const presigned = req.query.get('X-Amz-Credential');
+  if (presigned && service === 'sts') {
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = headerString(v);
+    const answer = answerPresignedCall(state, { path: req.path, rawQuery: req.rawQuery, headers });
+    if (!answer.ok) {
+      writeStsError(res, answer.status, answer.code, answer.message);
+      return undefined;
+    }
+    return answer.identity;
+  }
   const scope = scopeFromAuthorization(headerString(req.headers.authorization)) ?? (presigned ? parseCredentialScope(presigned) : undefined);
   if (!scope) {
     writeAuthError(res, service, 'missing');
@@ -119,20 +129,6 @@ function authenticate(
   if (!identity || identity.invalid || (identity.sessionToken !== undefined && token !== identity.sessionToken)) {
     writeAuthError(res, service, 'unknown');
     return undefined;
-  }
-  if (presigned && service === 'sts') {
-    // The verifier shared with the Kube server (src/facts/eks-token.ts, aws-iam-authenticator token.go semantics).
-    const host = headerString(req.headers.host) ?? '';
-    const clusterId = headerString(req.headers[CLUSTER_ID_HEADER]);
-    const verdict = verifyPresignedGetCallerIdentity(
-      `http://${host}${req.path}?${req.rawQuery}`,
-      clusterId === undefined ? { host } : { host, [CLUSTER_ID_HEADER]: clusterId },
-      () => ({ secretAccessKey: identity.secretAccessKey, sessionToken: identity.sessionToken }),
-    );
-    if (!verdict.ok) {
-      writeStsError(res, 403, verdict.code, verdict.message);
-      return undefined;
-    }
   }
   if (identity.expired) {
     writeAuthError(res, service, 'expired');

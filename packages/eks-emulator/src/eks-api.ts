@@ -157,6 +157,8 @@ function describeCluster(ctx: ServiceContext): Record<string, unknown> {
   const provisioned = (c.status ?? 'ACTIVE') !== 'CREATING';
   return {
     name: c.name,
+    // Cluster.id and outpostConfig exist only for local clusters on AWS Outposts (EKS API reference, Cluster).
+    ...(c.id && { id: c.id }),
     arn: `arn:aws:eks:${scenario.region}:${scenario.account}:cluster/${c.name}`,
     createdAt: Math.floor((ctx.startedAt - 90 * 86_400_000) / 1000),
     version: c.version ?? '1.31',
@@ -176,6 +178,9 @@ function describeCluster(ctx: ServiceContext): Record<string, unknown> {
     identity: { oidc: { issuer: `https://oidc.eks.${scenario.region}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF` } },
     status: c.status ?? 'ACTIVE',
     ...(provisioned && { certificateAuthority: { data: Buffer.from(endpoint.caPem, 'utf8').toString('base64') } }),
+    ...(c.id && {
+      outpostConfig: { outpostArns: [`arn:aws:outposts:${scenario.region}:${scenario.account}:outpost/op-0123456789abcdef0`], controlPlaneInstanceType: 'm5.large' },
+    }),
     platformVersion: 'eks.10',
     tags: {},
     accessConfig: {

@@ -110,7 +110,9 @@ export function kubeconfigFile(emu: EmulatorEndpoints, exec: 'builtin' | 'aws-cl
   const kc = scenario.kubeconfig;
   const region = kc.region ?? scenario.region;
   const clusterArn = `arn:aws:eks:${scenario.region}:${scenario.account}:cluster/${scenario.cluster.name}`;
-  const args = kc.args ? [...kc.args] : ['--region', region, 'eks', 'get-token', '--cluster-name', kc.clusterName ?? scenario.cluster.name, '--output', 'json'];
+  // update_kubeconfig.py: a cluster with outpostConfig (a local cluster on Outposts) is named by --cluster-id.
+  const cluster = scenario.cluster.id && !kc.clusterName ? ['--cluster-id', scenario.cluster.id] : ['--cluster-name', kc.clusterName ?? scenario.cluster.name];
+  const args = kc.args ? [...kc.args] : ['--region', region, 'eks', 'get-token', ...cluster, '--output', 'json'];
   // update_kubeconfig.py appends `--role` (argparse prefix of get-token's --role-arn).
   if (kc.roleArn && !kc.args) args.push('--role', kc.roleArn);
   const execEntry: Record<string, unknown> = {

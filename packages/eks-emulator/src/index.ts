@@ -3,7 +3,7 @@
  * Logs, and an HTTPS Kubernetes API server with its own CA, sharing one EmulatorState.
  */
 import { startAwsServer } from './aws-server.js';
-import { presignEksToken } from '../../../src/facts/eks-token.js';
+import { presignGetCallerIdentity, tokenOf } from './get-token/presign.js';
 import { startKubeApiServer } from './kube/server.js';
 import { createUnrelatedCaPem } from './kube/tls.js';
 import type { Scenario } from './scenario.js';
@@ -37,6 +37,7 @@ export async function startEmulator(
     await kube.close();
     throw e;
   }
+  state.addStsEndpoint(aws.url);
   await prepareKubeconfigMaterials(state, aws.url);
   return {
     state,
@@ -60,13 +61,14 @@ async function prepareKubeconfigMaterials(state: EmulatorState, awsUrl: string):
     const profile = scenario.local.env?.AWS_PROFILE ?? 'default';
     const p = scenario.principals.find((x) => x.name === scenario.local.profiles[profile]);
     if (!p) throw new Error(`kubeconfig.staticToken: expired: no principal for profile ${profile}`);
-    state.kubeconfigMaterials.expiredToken = await presignEksToken({
+    const url = new URL(awsUrl);
+    const presigned = await presignGetCallerIdentity({
       credentials: { accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey, sessionToken: p.sessionToken },
-      region: kc.region ?? scenario.region,
-      clusterName: kc.clusterName ?? scenario.cluster.name,
-      stsHost: new URL(awsUrl).host,
+      endpoint: { protocol: url.protocol === 'https:' ? 'https:' : 'http:', host: url.host, signingRegion: kc.region ?? scenario.region },
+      k8sAwsId: kc.clusterName ?? scenario.cluster.name,
       now: new Date(Date.now() - EXPIRED_TOKEN_AGE_MINUTES * 60_000),
     });
+    state.kubeconfigMaterials.expiredToken = tokenOf(presigned);
   }
 }
 

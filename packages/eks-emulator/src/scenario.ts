@@ -104,6 +104,11 @@ export interface Scenario {
   };
   cluster: {
     name: string;
+    /**
+     * A local cluster on AWS Outposts: its ID, which the authenticator uses as its cluster ID, so tokens
+     * must carry it as `x-k8s-aws-id` (`aws eks get-token --cluster-id`), not the name.
+     */
+    id?: string;
     status?: 'ACTIVE' | 'CREATING' | 'DELETING' | 'FAILED' | 'UPDATING';
     version?: string;
     authenticationMode?: AuthenticationMode;

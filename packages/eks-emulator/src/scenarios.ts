@@ -129,6 +129,7 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
   const cluster = v.object(root.cluster, 'cluster');
   if (cluster) {
     v.string(cluster, 'name', 'cluster');
+    v.optString(cluster, 'id', 'cluster');
     const status = v.optString(cluster, 'status', 'cluster');
     if (status !== undefined && !STATUSES.includes(status)) problems.push(`cluster.status: one of ${STATUSES.join(', ')}`);
     v.optString(cluster, 'version', 'cluster');

@@ -1,7 +1,7 @@
 /**
  * Which access key, region and service a SigV4 request claims, from the `Authorization` header or a
  * presigned URL's `X-Amz-Credential` (AWS General Reference, "Signature Version 4 signing process").
- * Presigned URL signatures are verified by src/facts/eks-token.ts verifyPresignedGetCallerIdentity.
+ * Presigned STS signatures are verified by presigned-signature.ts.
  */
 
 export interface CredentialScope {

@@ -95,6 +95,11 @@ export class EmulatorState {
    * it): the expired static token (`kubeconfig.staticToken: expired`), another cluster's CA.
    */
   kubeconfigMaterials: { expiredToken?: string; otherCaPem?: string } = {};
+  /**
+   * Hosts (`host:port`) that serve this emulator's STS, for which its authenticator accepts presigned
+   * tokens besides real STS hosts: its own AWS endpoint, and any proxy a test puts in front of it.
+   */
+  readonly stsEndpoints = new Set<string>();
   private readonly identities = new Map<string, IssuedIdentity>();
   private readonly faults: ScenarioFault[];
 
@@ -105,6 +110,14 @@ export class EmulatorState {
     }
     this.faults = (scenario.faults ?? []).map((f) => ({ ...f }));
     this.logs = new LogStore(scenario);
+  }
+
+  /** Trusts presigned tokens made for this STS endpoint (`http://127.0.0.1:4566` or `host:port`); `localhost` and `127.0.0.1` name the same one. */
+  addStsEndpoint(endpoint: string): void {
+    const host = endpoint.includes('://') ? new URL(endpoint).host : endpoint;
+    this.stsEndpoints.add(host);
+    const loopback = /^(127\.0\.0\.1|localhost)(:\d+)?$/.exec(host);
+    if (loopback) for (const name of ['127.0.0.1', 'localhost']) this.stsEndpoints.add(`${name}${loopback[2] ?? ''}`);
   }
 
   /** Scenario principals plus sessions issued by AssumeRole. */

@@ -1,36 +1,27 @@
 /**
- * Bearer-token authentication the way EKS does it: the aws-iam-authenticator webhook verifies the
- * `k8s-aws-v1.` token (pkg/token Verify: format checks, then the presigned GetCallerIdentity
- * replayed to STS with the cluster's own `x-k8s-aws-id`), canonicalizes the ARN, maps it
- * (access entries / aws-auth / creator), and logs `access granted` / `access denied` lines.
+ * Bearer-token authentication the way EKS does it: the aws-iam-authenticator webhook (pkg/server
+ * authenticateEndpoint) verifies the `k8s-aws-v1.` token (pkg/token Verify: format checks, then the
+ * presigned GetCallerIdentity replayed to STS with the cluster's own `x-k8s-aws-id`), canonicalizes the
+ * ARN, maps it (access entries / aws-auth / creator), and logs its `STS response`, `access granted`
+ * and `access denied` lines.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { canonicalPrincipalArn, parseArn } from '../../../../src/facts/arn.js';
-import {
-  deniedNotMappedLine,
-  deniedTokenLine,
-  formatAuthenticatorLine,
-  grantedLine,
-  stsResponseLine,
-} from '../../../../src/facts/authenticator-log.js';
-import {
-  decodeEksToken,
-  isLoopbackHost,
-  isStsHostname,
-  verifyPresignedGetCallerIdentity,
-  type DecodedEksTokenFields,
-} from '../../../../src/facts/eks-token.js';
-import type { AwsAuthConfig } from '../../../../src/facts/aws-auth/types.js';
+import { parseArn, partitionOfRegion } from '../authenticator/arn.js';
+import type { MapStore } from '../authenticator/config-map.js';
+import { identityFromStsResponse, type AuthenticatorIdentity } from '../authenticator/identity.js';
+import { grantedLine, mappingDeniedLine, stsResponseLine, tokenDeniedLine, type Request } from '../authenticator/log-lines.js';
+import { CLUSTER_ID_HEADER, verifyTokenFormat, type PresignedRequest } from '../authenticator/token-format.js';
 import type { ScenarioAccessPolicy } from '../scenario.js';
-import type { EmulatorState, IssuedIdentity } from '../state.js';
-import { awsAuthConfigOf, mapCaller, type KubeCaller } from './mapping.js';
+import type { EmulatorState } from '../state.js';
+import { answerPresignedCall } from '../sts-presigned.js';
+import { awsAuthStoreOf, mapCaller, type KubeCaller } from './mapping.js';
 
 export interface AuthenticatedUser {
   username: string;
   uid: string;
   /** Mapped groups plus `system:authenticated`. */
   groups: string[];
-  /** What the authenticator attaches to the user (EKS audit logs: user.extra). */
+  /** What the authenticator attaches to the user (pkg/server: TokenReview user.extra). */
   extra: Record<string, string[]>;
   via: 'access-entry' | 'aws-auth' | 'creator';
   accessPolicies: ScenarioAccessPolicy[];
@@ -44,17 +35,17 @@ export type AuthenticationResult = { ok: true; user: AuthenticatedUser } | { ok:
 const CACHE_TTL_MS = 2 * 60 * 1000;
 const CACHE_MAX = 1000;
 
-/** Body STS sends for an `accept: application/json` request (token.go logs it after the status). */
+/** Body STS sends for an `accept: application/json` request (token.go puts it in its error). */
 function stsErrorBody(code: string, message: string): string {
   return JSON.stringify({ Error: { Code: code, Message: message, Type: 'Sender' }, RequestId: randomUUID() });
 }
 
 export class EksAuthenticator {
   private readonly cache = new Map<string, { at: number; result: AuthenticationResult }>();
-  private readonly awsAuth: AwsAuthConfig | undefined;
+  private readonly awsAuth: MapStore | undefined;
 
   constructor(private readonly state: EmulatorState) {
-    this.awsAuth = awsAuthConfigOf(state.scenario);
+    this.awsAuth = awsAuthStoreOf(state.scenario);
   }
 
   /** `client` is the remote address the authenticator logs (`client=`). */
@@ -62,89 +53,53 @@ export class EksAuthenticator {
     const key = createHash('sha256').update(token).digest('hex');
     const hit = this.cache.get(key);
     if (hit && now.getTime() - hit.at < CACHE_TTL_MS) return hit.result;
-    const result = this.authenticateUncached(token, client, now);
+    const result = this.authenticateUncached(token, { time: now, client });
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(key, { at: now.getTime(), result });
     return result;
   }
 
-  private authenticateUncached(token: string, client: string, now: Date): AuthenticationResult {
+  private log(line: string, r: Request): void {
+    this.state.appendAuthenticatorLog(line, r.time.getTime());
+  }
+
+  private authenticateUncached(token: string, r: Request): AuthenticationResult {
     const scenario = this.state.scenario;
     const deny = (error: string): AuthenticationResult => {
-      this.state.appendAuthenticatorLog(deniedTokenLine({ time: now, client, error }), now.getTime());
+      this.log(tokenDeniedLine(r, error), r);
       return { ok: false, error };
     };
-    const decoded = decodeEksToken(token, { now, acceptHost: (h) => isStsHostname(h) || isLoopbackHost(h) });
-    if (!decoded.ok) return deny(decoded.error);
-
-    const sts = this.callSts(decoded, now);
+    const format = verifyTokenFormat(token, {
+      partition: partitionOfRegion(scenario.region),
+      region: scenario.region,
+      now: r.time,
+      ownStsHosts: this.state.stsEndpoints,
+    });
+    if (!format.ok) return deny(format.error);
+    const sts = this.replayToSts(format.request, r.time);
     if (!sts.ok) return deny(sts.error);
-    const identity = sts.identity;
-    const stsEndpoint = decoded.host;
-    const canonicalArn = canonicalPrincipalArn(identity.arn);
-    const principalId = identity.userId.split(':')[0]!;
-    const sessionName = identity.userId.includes(':') ? identity.userId.split(':')[1]! : '';
-    this.state.appendAuthenticatorLog(
-      stsResponseLine({
-        time: now,
-        arn: identity.arn,
-        accountId: identity.accountId,
-        userId: identity.userId,
-        session: sessionName,
-        accessKeyId: decoded.accessKeyId,
-        client,
-        stsEndpoint,
-      }),
-      now.getTime(),
-    );
+    const verified = identityFromStsResponse(sts.result, { accessKeyId: format.request.accessKeyId, stsEndpoint: format.request.host });
+    if (!verified.ok) return deny(`sts getCallerIdentity failed: ${verified.error}`);
+    const identity = verified.identity;
+    this.log(stsResponseLine(r, identity), r);
 
-    const caller: KubeCaller = {
-      arn: identity.arn,
-      canonicalArn,
-      accountId: identity.accountId,
-      userId: identity.userId,
-      accessKeyId: decoded.accessKeyId,
-      sessionName,
-      principalArn: this.principalArnOf(canonicalArn),
-      ...(/^i-[0-9a-f]{8,17}$/.test(sessionName) ? { ec2PrivateDnsName: privateDnsNameOf(sessionName, scenario.region) } : {}),
-    };
+    const caller: KubeCaller = { ...identity, principalArn: this.principalArnOf(identity.canonicalArn) };
     const mapping = mapCaller(scenario, caller, this.awsAuth);
     if (!mapping.ok) {
-      if (mapping.error) {
-        const line = formatAuthenticatorLine({
-          time: now,
-          level: 'warning',
-          msg: 'access denied',
-          fields: { arn: canonicalArn, client, error: mapping.error, method: 'POST', path: '/authenticate', stsendpoint: stsEndpoint },
-        });
-        this.state.appendAuthenticatorLog(line, now.getTime());
-        return { ok: false, error: mapping.error };
-      }
-      const wording = scenario.notMappedMessage ?? 'identity is not mapped';
-      this.state.appendAuthenticatorLog(deniedNotMappedLine({ time: now, arn: canonicalArn, client, wording, stsEndpoint }), now.getTime());
-      return { ok: false, error: wording };
+      const error = mapping.error ?? scenario.notMappedMessage ?? 'identity is not mapped';
+      this.log(mappingDeniedLine(r, identity, error), r);
+      return { ok: false, error };
     }
-
     // pkg/server: uid is aws-iam-authenticator:<account>:<principal id>.
-    const uid = `aws-iam-authenticator:${identity.accountId}:${principalId}`;
-    this.state.appendAuthenticatorLog(
-      grantedLine({ time: now, arn: canonicalArn, client, groups: mapping.groups, uid, username: mapping.username, stsEndpoint }),
-      now.getTime(),
-    );
+    const uid = `aws-iam-authenticator:${identity.accountId}:${identity.userId}`;
+    this.log(grantedLine(r, identity, { username: mapping.username, uid, groups: mapping.groups }), r);
     return {
       ok: true,
       user: {
         username: mapping.username,
         uid,
         groups: [...mapping.groups.filter((g) => g !== 'system:authenticated'), 'system:authenticated'],
-        // Keys as EKS audit logs show them (user.extra).
-        extra: {
-          accessKeyId: [decoded.accessKeyId],
-          arn: [identity.arn],
-          canonicalArn: [canonicalArn],
-          principalId: [principalId],
-          sessionName: [sessionName],
-        },
+        extra: extraOf(identity),
         via: mapping.via,
         accessPolicies: mapping.accessPolicies,
         entryPrincipalArn: mapping.entryPrincipalArn,
@@ -153,51 +108,49 @@ export class EksAuthenticator {
   }
 
   /**
-   * What STS answers to the replayed presigned URL: unknown/invalid keys → InvalidClientTokenId,
-   * expired session → ExpiredToken, signature (incl. another cluster's x-k8s-aws-id) → SignatureDoesNotMatch.
+   * token.go Verify's GET of the presigned URL with the cluster's own `x-k8s-aws-id` (its ID on
+   * Outposts, else its name) and `accept: application/json`, answered by the emulator's STS.
    */
-  private callSts(decoded: DecodedEksTokenFields, now: Date): { ok: true; identity: IssuedIdentity } | { ok: false; error: string } {
-    const region = isStsHostname(decoded.host) ? stsRegionOf(decoded.host) : (decoded.region ?? 'us-east-1');
-    const fail = (status: number, code: string, message: string) => ({
-      ok: false as const,
-      // token.go Verify: the status, the STS region label, then STS's body.
-      error: `sts getCallerIdentity failed: error from AWS (expected 200, got ${status}) on ${region} endpoint. Body: ${stsErrorBody(code, message)}`,
-    });
-    const identity = this.state.identityForAccessKey(decoded.accessKeyId);
-    if (!identity || identity.invalid) return fail(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
-    if (identity.expired) return fail(403, 'ExpiredToken', 'The security token included in the request is expired');
-    const verdict = verifyPresignedGetCallerIdentity(
-      decoded.url,
-      { host: decoded.host, 'x-k8s-aws-id': this.state.scenario.cluster.name },
-      () => ({ secretAccessKey: identity.secretAccessKey, sessionToken: identity.sessionToken }),
+  private replayToSts(request: PresignedRequest, now: Date): { ok: true; result: { Arn: string; Account: string; UserId: string } } | { ok: false; error: string } {
+    const cluster = this.state.scenario.cluster;
+    const own = this.state.stsEndpoints.has(request.host);
+    const answer = answerPresignedCall(this.state, {
+      rawQuery: request.rawQuery,
+      headers: { host: request.host, [CLUSTER_ID_HEADER]: cluster.id ?? cluster.name, accept: 'application/json' },
+      endpointRegion: own ? undefined : request.stsRegion === 'global' ? 'us-east-1' : request.stsRegion,
       now,
-    );
-    if (!verdict.ok) return fail(403, verdict.code, verdict.message);
-    return { ok: true, identity };
+    });
+    if (!answer.ok) {
+      return {
+        ok: false,
+        error: `sts getCallerIdentity failed: error from AWS (expected 200, got ${answer.status}) on ${request.stsRegion} endpoint. Body: ${stsErrorBody(answer.code, answer.message)}`,
+      };
+    }
+    const id = answer.identity;
+    return { ok: true, result: { Arn: id.arn, Account: id.accountId, UserId: id.userId } };
   }
 
   /** The IAM principal behind a canonical ARN, with its path when the scenario knows the role. */
   private principalArnOf(canonicalArn: string): string {
     const c = parseArn(canonicalArn);
-    if (c?.kind !== 'role') return canonicalArn;
+    if (!c.ok || !c.arn.resource.startsWith('role/')) return canonicalArn;
+    const name = c.arn.resource.split('/').pop()!.toLowerCase();
     const known = this.state.scenario.principals.find((p) => {
       const q = parseArn(p.arn);
-      return q?.kind === 'role' && q.accountId === c.accountId && q.name.toLowerCase() === c.name.toLowerCase();
+      return q.ok && q.arn.resource.startsWith('role/') && q.arn.accountId === c.arn.accountId && q.arn.resource.split('/').pop()!.toLowerCase() === name;
     });
     return known?.arn ?? canonicalArn;
   }
 }
 
-/** token.go getStsRegion: `global` for sts.amazonaws.com, else the second label. */
-function stsRegionOf(host: string): string {
-  return host === 'sts.amazonaws.com' ? 'global' : (host.split('.')[1] ?? '');
-}
-
-/**
- * What EKS would find with ec2:DescribeInstances for `{{EC2PrivateDNSName}}` (node mappings): a
- * stable `ip-…` name derived from the instance ID, since the emulator has no EC2.
- */
-function privateDnsNameOf(instanceId: string, region: string): string {
-  const h = createHash('sha256').update(instanceId).digest();
-  return `ip-192-168-${h[0]! % 256}-${h[1]! % 256}.${region}.compute.internal`;
+/** pkg/server authenticateEndpoint's userExtra: the keys EKS audit logs show under user.extra. */
+function extraOf(id: AuthenticatorIdentity): Record<string, string[]> {
+  return {
+    accessKeyId: [id.accessKeyId],
+    arn: [id.arn],
+    canonicalArn: [id.canonicalArn],
+    principalId: [id.userId],
+    sessionName: [id.sessionName],
+    'sigs.k8s.io/aws-iam-authenticator/principalId': [id.userId],
+  };
 }

@@ -2,17 +2,29 @@
  * Who an authenticated AWS identity is inside the cluster, by the cluster's authentication mode:
  * access entries (API, API_AND_CONFIG_MAP; the entry wins), aws-auth (CONFIG_MAP,
  * API_AND_CONFIG_MAP), and the cluster creator's admin rights (bootstrapClusterCreatorAdminPermissions).
+ * aws-auth is decided by the emulator's own aws-iam-authenticator (../authenticator), never by eksdoctor's code.
  */
-import { parseArn, sameArn } from '../../../../src/facts/arn.js';
-import { mapIdentity, type CallerIdentity } from '../../../../src/facts/aws-auth/match.js';
-import { parseAwsAuthData } from '../../../../src/facts/aws-auth/parse.js';
-import { renderTemplate } from '../../../../src/facts/aws-auth/templates.js';
-import type { AwsAuthConfig } from '../../../../src/facts/aws-auth/types.js';
+import { createHash } from 'node:crypto';
+import { parseArn } from '../authenticator/arn.js';
+import { MapStore, parseConfigMap, type StoreOptions } from '../authenticator/config-map.js';
+import { mapThroughConfigMap } from '../authenticator/config-map-mapper.js';
+import type { AuthenticatorIdentity } from '../authenticator/identity.js';
+import { renderMapping, type PrivateDnsLookup } from '../authenticator/templates.js';
 import type { AuthenticationMode, Scenario, ScenarioAccessEntry, ScenarioAccessPolicy } from '../scenario.js';
 
 export const CLUSTER_ADMIN_POLICY_ARN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
-export interface KubeCaller extends CallerIdentity {
+/**
+ * EKS runs the authenticator without the alpha SSORoleMatch feature gate (its default is off, and
+ * aws/containers-roadmap#474, asking for role-ARN wildcards in aws-auth, is still open): `sso:` entries
+ * load but match nobody; IAM Identity Center roles are mapped by their ARN without the path.
+ */
+export const EKS_AUTHENTICATOR_FEATURES: StoreOptions = { ssoRoleMatch: false };
+
+/** pkg/mapper ModeDynamicFile: the backend EKS serves access entries from. */
+const ACCESS_ENTRY_MAPPER = 'DynamicFile';
+
+export interface KubeCaller extends AuthenticatorIdentity {
   /** The IAM principal with its path, when the emulator knows it (a role session's ARN has no path). */
   principalArn: string;
 }
@@ -36,6 +48,11 @@ export function authenticationModeOf(scenario: Scenario): AuthenticationMode {
   return scenario.cluster.authenticationMode ?? 'CONFIG_MAP';
 }
 
+/** IAM names are unique regardless of case, so an ARN names the same principal in any case. */
+function samePrincipal(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 /** The scenario's creator principal, when bootstrapClusterCreatorAdminPermissions (default true) applies. */
 function bootstrapCreatorArn(scenario: Scenario): string | undefined {
   if (scenario.cluster.bootstrapClusterCreatorAdminPermissions === false || !scenario.cluster.creator) return undefined;
@@ -51,68 +68,59 @@ export function effectiveAccessEntries(scenario: Scenario): ScenarioAccessEntry[
   const entries = [...(scenario.accessEntries ?? [])];
   if (authenticationModeOf(scenario) === 'CONFIG_MAP') return entries;
   const creator = bootstrapCreatorArn(scenario);
-  if (creator && !entries.some((e) => sameArn(e.principalArn, creator))) {
+  if (creator && !entries.some((e) => samePrincipal(e.principalArn, creator))) {
     entries.push({ principalArn: creator, type: 'STANDARD', policies: [{ policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: 'cluster' } }] });
   }
   return entries;
 }
 
-/** The aws-auth ConfigMap as the authenticator reads it; undefined when there is none. */
-export function awsAuthConfigOf(scenario: Scenario): AwsAuthConfig | undefined {
-  return scenario.awsAuth ? parseAwsAuthData(scenario.awsAuth) : undefined;
+/** The aws-auth ConfigMap as the authenticator holds it after ParseMap; undefined when there is none. */
+export function awsAuthStoreOf(scenario: Scenario, options: StoreOptions = EKS_AUTHENTICATOR_FEATURES): MapStore | undefined {
+  return scenario.awsAuth ? new MapStore(parseConfigMap(scenario.awsAuth), options) : undefined;
 }
 
-/** Maps a verified caller; `awsAuth` is passed in so the server parses the ConfigMap once. */
-export function mapCaller(scenario: Scenario, caller: KubeCaller, awsAuth: AwsAuthConfig | undefined): KubeMapping {
+/**
+ * What EKS would find with ec2:DescribeInstances for `{{EC2PrivateDNSName}}` (node mappings): a
+ * stable `ip-…` name derived from the instance ID, since the emulator has no EC2.
+ */
+export function emulatedEc2(region: string): PrivateDnsLookup {
+  return (instanceId) => {
+    const h = createHash('sha256').update(instanceId).digest();
+    return { ok: true, name: `ip-192-168-${h[0]!}-${h[1]!}.${region}.compute.internal` };
+  };
+}
+
+/** Maps a verified caller; the aws-auth store is passed in so the server parses the ConfigMap once. */
+export function mapCaller(scenario: Scenario, caller: KubeCaller, awsAuth: MapStore | undefined): KubeMapping {
   const mode = authenticationModeOf(scenario);
+  const ec2 = emulatedEc2(scenario.region);
   if (mode !== 'CONFIG_MAP') {
-    const entry = effectiveAccessEntries(scenario).find((e) => accessEntryMatches(e, caller));
+    const entry = effectiveAccessEntries(scenario).find((e) => samePrincipal(e.principalArn, caller.principalArn));
     if (entry) {
-      return {
-        ok: true,
-        via: 'access-entry',
-        username: accessEntryUsername(entry, caller),
-        groups: [...(entry.kubernetesGroups ?? [])],
-        accessPolicies: entry.policies ?? [],
-        entryPrincipalArn: entry.principalArn,
-      };
+      const rendered = renderMapping({ username: accessEntryUsername(entry), groups: entry.kubernetesGroups ?? [] }, caller, ec2);
+      if (!rendered.ok) return { ok: false, error: `mapper ${ACCESS_ENTRY_MAPPER} renderTemplates error: ${rendered.error}` };
+      return { ok: true, via: 'access-entry', username: rendered.username, groups: rendered.groups, accessPolicies: entry.policies ?? [], entryPrincipalArn: entry.principalArn };
     }
   }
   if (mode === 'API') return { ok: false };
   // CONFIG_MAP: the creator is mapped outside aws-auth, invisibly (SPEC §9: kubernetes-admin, system:masters).
   if (mode === 'CONFIG_MAP') {
     const creator = bootstrapCreatorArn(scenario);
-    if (creator && principalMatches(creator, caller)) {
+    if (creator && samePrincipal(creator, caller.principalArn)) {
       return { ok: true, via: 'creator', username: 'kubernetes-admin', groups: ['system:masters'], accessPolicies: [] };
     }
   }
-  const mapped = awsAuth ? mapIdentity(awsAuth, caller) : undefined;
-  if (!mapped) return { ok: false };
-  if (mapped.error) return { ok: false, error: mapped.error };
+  const mapped = awsAuth ? mapThroughConfigMap(awsAuth, caller, ec2) : { kind: 'not-mapped' as const };
+  if (mapped.kind === 'not-mapped') return { ok: false };
+  if (mapped.kind === 'denied') return { ok: false, error: mapped.error };
   return { ok: true, via: 'aws-auth', username: mapped.username, groups: mapped.groups, accessPolicies: [] };
 }
 
-/**
- * EKS keys an access entry on the IAM principal itself (its unique ID), so a role entry written with
- * the role's path matches that role's sessions, and one written without a path that the role has
- * does not name the role at all.
- */
-function accessEntryMatches(entry: ScenarioAccessEntry, caller: KubeCaller): boolean {
-  return principalMatches(entry.principalArn, caller);
-}
-
-function principalMatches(principalArn: string, caller: KubeCaller): boolean {
-  return sameArn(principalArn, caller.principalArn);
-}
-
-/** EKS default usernames (set-custom-username.html): a user's ARN; for a role its session ARN without the path. */
-function accessEntryUsername(entry: ScenarioAccessEntry, caller: KubeCaller): string {
-  let template = entry.username;
-  if (!template) {
-    const p = parseArn(entry.principalArn);
-    template =
-      p?.kind === 'role' ? `arn:${p.partition}:sts::${p.accountId}:assumed-role/${p.name}/{{SessionName}}` : entry.principalArn;
-  }
-  const sessionName = caller.userId?.includes(':') ? caller.userId.split(':')[1]! : (caller.sessionName ?? '');
-  return renderTemplate(template, { accountId: caller.accountId, sessionName, accessKeyId: caller.accessKeyId }).value;
+/** EKS default usernames (access-entries.html, "creating access entries"): a user's ARN; for a role its session ARN without the path. */
+function accessEntryUsername(entry: ScenarioAccessEntry): string {
+  if (entry.username) return entry.username;
+  const parsed = parseArn(entry.principalArn);
+  if (!parsed.ok || parsed.arn.service !== 'iam' || !parsed.arn.resource.startsWith('role/')) return entry.principalArn;
+  const { partition, accountId, resource } = parsed.arn;
+  return `arn:${partition}:sts::${accountId}:assumed-role/${resource.split('/').pop()}/{{SessionName}}`;
 }
