@@ -5,7 +5,6 @@
  * botocore auth.py SigV4QueryAuth (what `aws eks get-token` signs).
  */
 import { registerSecret } from '../shared/redact.js';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -19,8 +18,6 @@ export const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
 /** token.go requestPresignParam: 60 "for legacy reasons"; IT IS IGNORED by the server. */
 const PRESIGN_EXPIRES_SECONDS = 60;
 const FORMAT_ERROR = 'input token was not properly formatted: ';
-const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const REDACTED = '…';
 
 export interface EksTokenCredentials {
@@ -133,9 +130,7 @@ export function decodeEksToken(token: string, opts: DecodeEksTokenOptions = {}):
   if (!parsed) return fail(`parse "${REDACTED}": invalid URL`);
   const isConfigured = configuredStsHost(opts.configuredEndpoint) === parsed.host.toLowerCase();
   // Real tokens are https-only; a configured endpoint (an emulator) may be plain http.
-  // TEMPORARY (until the emulator has its own decoder): an explicit acceptHost admits plain http too.
-  const httpAllowed = isConfigured || (opts.acceptHost !== undefined && opts.acceptHost(parsed.host));
-  if (parsed.scheme !== 'https' && !(httpAllowed && parsed.scheme === 'http')) return fail(`unexpected scheme "${parsed.scheme}" in pre-signed URL`);
+  if (parsed.scheme !== 'https' && !(isConfigured && parsed.scheme === 'http')) return fail(`unexpected scheme "${parsed.scheme}" in pre-signed URL`);
   const hostError = isConfigured ? undefined : stsHostError(parsed.host, opts.acceptHost ?? ((h) => isStsHostname(h, opts.partition)));
   if (hostError) return fail(hostError);
   if (parsed.path !== '/') return fail('unexpected path in pre-signed URL');
@@ -206,80 +201,6 @@ export function decodeEksToken(token: string, opts: DecodeEksTokenOptions = {}):
   return { ok: true, ...fields };
 }
 
-export type PresignedVerification =
-  | { ok: true; accessKeyId: string }
-  | { ok: false; code: 'SignatureDoesNotMatch' | 'InvalidClientTokenId' | 'ExpiredToken'; message: string };
-
-/** What the emulator's STS knows about a key: its secret, and the session token a temporary key must carry. */
-export type SecretLookup = (accessKeyId: string) => string | { secretAccessKey: string; sessionToken?: string } | undefined;
-
-const INVALID_TOKEN_MESSAGE = 'The security token included in the request is invalid.';
-const SIGNATURE_MISMATCH_MESSAGE =
-  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
-
-/**
- * Recomputes the SigV4 query signature of a presigned GetCallerIdentity URL the way STS does when
- * the authenticator replays it with its own `x-k8s-aws-id` (token.go Verify). Expired/invalid
- * credentials flags are the caller's to check (the lookup only knows secrets).
- */
-export function verifyPresignedGetCallerIdentity(
-  url: string,
-  headers: { host: string; 'x-k8s-aws-id'?: string },
-  secretFor: SecretLookup,
-  now: Date = new Date(),
-): PresignedVerification {
-  const mismatch = (message = SIGNATURE_MISMATCH_MESSAGE): PresignedVerification => ({ ok: false, code: 'SignatureDoesNotMatch', message });
-  const parsed = parseUrl(url);
-  const query = parsed ? parseQuery(parsed.rawQuery) : undefined;
-  if (!parsed || !query) return mismatch();
-  const get = (name: string) => query.find(([k]) => k === name)?.[1];
-  const credential = get('X-Amz-Credential') ?? '';
-  const [accessKeyId = '', shortDate = '', region = '', service = '', terminator = ''] = credential.split('/');
-  const lookup = accessKeyId ? secretFor(accessKeyId) : undefined;
-  if (lookup === undefined) return { ok: false, code: 'InvalidClientTokenId', message: INVALID_TOKEN_MESSAGE };
-  const secret = typeof lookup === 'string' ? lookup : lookup.secretAccessKey;
-  const expectedSessionToken = typeof lookup === 'string' ? undefined : lookup.sessionToken;
-  // STS rejects a temporary key presented without (or with another) session token as an invalid token.
-  if (expectedSessionToken !== undefined && get('X-Amz-Security-Token') !== expectedSessionToken) {
-    return { ok: false, code: 'InvalidClientTokenId', message: INVALID_TOKEN_MESSAGE };
-  }
-  if (get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || terminator !== 'aws4_request') return mismatch();
-  if (service !== 'sts') return mismatch(`Credential should be scoped to correct service: 'sts'.`);
-  const amzDate = get('X-Amz-Date') ?? '';
-  const date = parseAmzDate(amzDate);
-  if (!date || !amzDate.startsWith(shortDate)) return mismatch();
-  if (now.getTime() > date.getTime() + TOKEN_VALIDITY_MS) {
-    const earliest = new Date(now.getTime() - TOKEN_VALIDITY_MS);
-    return mismatch(`Signature expired: ${amzDate} is now earlier than ${amzDateOf(earliest)} (${amzDateOf(now)} - 15 min.)`);
-  }
-  const provided = get('X-Amz-Signature') ?? '';
-  const signedHeaderNames = (get('X-Amz-SignedHeaders') ?? '').split(';').filter((h) => h !== '');
-  const available: Record<string, string | undefined> = { host: headers.host, [CLUSTER_ID_HEADER]: headers['x-k8s-aws-id'] };
-  if (signedHeaderNames.some((h) => available[h] === undefined)) return mismatch();
-  const canonicalHeaders = signedHeaderNames.map((h) => `${h}:${available[h]!.trim().replace(/\s+/g, ' ')}\n`).join('');
-  const canonicalQuery = query
-    .filter(([k]) => k !== 'X-Amz-Signature')
-    .map(([k, v]) => [uriEscape(k), uriEscape(v)] as const)
-    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const scope = `${shortDate}/${region}/${service}/aws4_request`;
-  const signingKey = [shortDate, region, service, 'aws4_request'].reduce<Buffer>(
-    (key, part) => createHmac('sha256', key).update(part).digest(),
-    Buffer.from(`AWS4${secret}`, 'utf8'),
-  );
-  // botocore and smithy sign the empty-body hash; UNSIGNED-PAYLOAD (the S3 presign convention) is accepted too.
-  for (const payloadHash of [EMPTY_SHA256, UNSIGNED_PAYLOAD]) {
-    const canonicalRequest = ['GET', '/', canonicalQuery, canonicalHeaders, signedHeaderNames.join(';'), payloadHash].join('\n');
-    const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
-    const expected = createHmac('sha256', signingKey).update(stringToSign).digest('hex');
-    if (expected.length === provided.length && timingSafeEqual(Buffer.from(expected), Buffer.from(provided))) {
-      return { ok: true, accessKeyId };
-    }
-  }
-  return mismatch();
-}
-
 /** The URL with its signature and session token values replaced by `…` (SPEC §7). */
 export function redactPresignedUrl(url: string): string {
   return url.replace(/([?&](?:X-Amz-Signature|X-Amz-Security-Token)=)[^&]*/gi, `$1${REDACTED}`);
@@ -321,10 +242,6 @@ export function isStsHostname(host: string, partition?: string): boolean {
   return (STS_DOMAINS[regionPartition] ?? []).includes(m[2]!);
 }
 
-/** Loopback `host[:port]`: where the embedded emulator's STS listens. */
-export function isLoopbackHost(host: string): boolean {
-  return /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d{1,5})?$/.test(host);
-}
 
 function configuredStsHost(endpoint: string | undefined): string | undefined {
   if (!endpoint) return undefined;
@@ -404,10 +321,6 @@ function parseAmzDate(s: string): Date | undefined {
   const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
   return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && se < 60 ? date : undefined;
-}
-
-function amzDateOf(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Go's time.Time.String() for a UTC time: `2006-01-02 15:04:05 +0000 UTC`. */

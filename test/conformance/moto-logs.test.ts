@@ -20,7 +20,7 @@ function found(r: AuthenticatorEventsOutcome) {
   if (!r.ok) throw new Error(`the search failed: ${r.message}`);
   return r;
 }
-import { deniedNotMappedLine, deniedTokenLine, grantedLine, stsResponseLine } from '../../src/facts/authenticator-log.js';
+import { deniedNotMappedLine, deniedTokenLine, grantedLine, stsResponseLine } from '../helpers/authenticator-lines.js';
 import {
   authenticatorLogStatus,
   filterPatternFor,

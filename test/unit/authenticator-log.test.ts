@@ -1,17 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  deniedNotMappedLine,
-  deniedTokenLine,
-  formatAuthenticatorLine,
-  goQuote,
-  grantedLine,
-  matchesPrincipal,
-  parseAuthenticatorLine,
-  stsResponseLine,
-  type AuthenticatorEvent,
-} from '../../src/facts/authenticator-log.js';
+import { matchesPrincipal, parseAuthenticatorLine, type AuthenticatorEvent } from '../../src/facts/authenticator-log.js';
+import { deniedNotMappedLine, deniedTokenLine, formatAuthenticatorLine, goQuote, grantedLine, stsResponseLine } from '../helpers/authenticator-lines.js';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { filterPatternFor, findAuthenticatorEvents, insightsQueryFor, type AuthenticatorEventsOutcome } from '../../src/facts/cloudwatch-logs.js';
 import { findRule, type CatalogRule, type EvidenceOf, type RuleId } from '../../src/rules/index.js';

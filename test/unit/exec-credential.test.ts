@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExecCredential, pluginEnvironment, runExecPlugin } from '../../src/facts/exec-credential.js';
 import { parseStsAnswer, replayEndpointFromEnv, replayTokenIdentity } from '../../src/facts/token-replay.js';
-import { presignEksToken, verifyPresignedGetCallerIdentity } from '../../src/facts/eks-token.js';
+import { presignEksToken } from '../../src/facts/eks-token.js';
+import { verifyPresignedUrl } from '../helpers/sts-verify.js';
 import type { ExecConfig } from '../../src/facts/kubeconfig.js';
 
 const BETA = 'client.authentication.k8s.io/v1beta1';
@@ -189,7 +190,8 @@ describe('replayTokenIdentity against a local STS', () => {
       }
       // Verify the SigV4 signature exactly as STS would, with the Host and x-k8s-aws-id received.
       const url = `https://${req.headers.host}${req.url}`;
-      const v = verifyPresignedGetCallerIdentity(url, { host: String(req.headers.host), 'x-k8s-aws-id': req.headers['x-k8s-aws-id'] as string | undefined }, (k) => (k === KEY ? SECRET : undefined));
+      const key = new URL(url).searchParams.get('X-Amz-Credential')?.split('/')[0];
+      const v = verifyPresignedUrl(url, { host: String(req.headers.host), 'x-k8s-aws-id': req.headers['x-k8s-aws-id'] as string | undefined }, key === KEY ? SECRET : undefined);
       if (!v.ok) {
         res.writeHead(403, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ Error: { Code: v.code, Message: v.message, Type: 'Sender' }, RequestId: 'r' }));
