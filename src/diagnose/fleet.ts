@@ -19,7 +19,8 @@ export interface FleetDiagnosis {
  * concurrently, under one deadline: the fleet ends within --timeout however many contexts hang.
  */
 export async function diagnoseFleet(options: RunOptions, version: string, onProgress?: (message: string) => void): Promise<FleetDiagnosis> {
-  const deadline = Date.now() + options.timeoutMs;
+  const startedAt = new Date();
+  const deadline = startedAt.getTime() + options.timeoutMs;
   const config = await loadKubeconfig(options.kubeconfig, options.env);
   const contexts = [...config.contexts.values()]
     .filter((ctx) => {
@@ -39,5 +40,5 @@ export async function diagnoseFleet(options: RunOptions, version: string, onProg
   });
   const reports = results.map((r) => r.report);
   const verdict = reports.reduce<Verdict>((worst, r) => (VERDICT_ORDER.indexOf(r.verdict) > VERDICT_ORDER.indexOf(worst) ? r.verdict : worst), 'pass');
-  return { fleet: { schemaVersion: 1, verdict, reports }, internalErrors: results.flatMap((r) => r.internalErrors) };
+  return { fleet: { schemaVersion: 1, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), verdict, reports }, internalErrors: results.flatMap((r) => r.internalErrors) };
 }

@@ -11,8 +11,9 @@ export interface BuildInput {
   engine: EngineResult;
   identity?: ReportIdentity | null;
   /**
-   * The API server itself confirmed that the diagnosed principal gets in and may read: the answer is
-   * known, so a check that could not run elsewhere leaves the run `warn`, not `incomplete`.
+   * The API server itself confirmed that the diagnosed principal gets in and may read. The run is
+   * still `incomplete` when a check could not run (SPEC §3: exit 0 needs a complete diagnosis); the
+   * headline says that access works.
    */
   accessConfirmed?: boolean;
 }
@@ -40,7 +41,7 @@ export function buildReport(input: BuildInput): Report {
   const findings = engine.findings.map((f) => renderFinding(f, engine.target));
   const rootCauses = markRootCauses(findings);
   const couldNotRun = engine.checks.filter((c) => c.couldNotRun);
-  const verdict = verdictOf(findings, couldNotRun.length > 0, input.accessConfirmed === true);
+  const verdict = verdictOf(findings, couldNotRun.length > 0);
   const ordered = [...findings].sort((a, b) => rank(b) - rank(a));
   const checks: ReportCheck[] = engine.checks.map(({ couldNotRun: _, ...c }) => c);
   return redact({
@@ -51,7 +52,7 @@ export function buildReport(input: BuildInput): Report {
     target: engine.target,
     identity: input.identity ?? null,
     verdict,
-    summary: summarize(verdict, ordered, engine.checks.filter((c) => c.status === 'error')),
+    summary: summarize(verdict, ordered, engine.checks.filter((c) => c.status === 'error'), input.accessConfirmed === true),
     rootCauses,
     checks,
     findings: ordered,
@@ -84,10 +85,10 @@ function markRootCauses(findings: ReportFinding[]): string[] {
 }
 
 /** SPEC §4: fail, else incomplete, else warn, else pass. A check that could not run is never a pass. */
-function verdictOf(findings: ReportFinding[], someCouldNotRun: boolean, accessConfirmed: boolean): Verdict {
+function verdictOf(findings: ReportFinding[], someCouldNotRun: boolean): Verdict {
   if (findings.some((f) => f.severity === 'error')) return 'fail';
-  if (someCouldNotRun && !accessConfirmed) return 'incomplete';
-  if (someCouldNotRun || findings.some((f) => f.severity === 'warning')) return 'warn';
+  if (someCouldNotRun) return 'incomplete';
+  if (findings.some((f) => f.severity === 'warning')) return 'warn';
   return 'pass';
 }
 
@@ -95,17 +96,17 @@ function rank(f: ReportFinding): number {
   return (f.rootCause ? 10 : 0) + SEVERITY_RANK[f.severity];
 }
 
-function summarize(verdict: Verdict, ordered: ReportFinding[], errored: { title: string; reason?: string }[]): string {
+function summarize(verdict: Verdict, ordered: ReportFinding[], errored: { title: string; reason?: string }[], accessConfirmed: boolean): string {
   const top = ordered[0];
   const what = errored.map((c) => `${c.title} (${c.reason ?? 'could not run'})`).join('; ');
   const couldNotRun = errored.length > 0 ? ` Could not check: ${what}.` : '';
   if (top?.rootCause) return `Root cause: ${top.title}.${couldNotRun}`;
   if (verdict === 'fail') return `${count(ordered, 'error')}: ${top!.title}.${couldNotRun}`;
-  if (verdict === 'incomplete') return `Incomplete: the diagnosis could not finish. Could not check: ${what}.`;
-  if (verdict === 'warn') {
-    const warnings = ordered.filter((f) => f.severity === 'warning');
-    return warnings.length > 0 ? `No errors; ${count(ordered, 'warning')}: ${warnings[0]!.title}.${couldNotRun}` : `Access works; some checks could not run.${couldNotRun}`;
+  if (verdict === 'incomplete') {
+    const status = accessConfirmed ? 'the API server accepts you, but the diagnosis could not finish' : 'the diagnosis could not finish';
+    return `Incomplete: ${status}. Could not check: ${what || 'a check it depends on could not run'}.`;
   }
+  if (verdict === 'warn') return `No errors; ${count(ordered, 'warning')}: ${ordered.find((f) => f.severity === 'warning')!.title}.`;
   return 'No problems found.';
 }
 

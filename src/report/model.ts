@@ -60,6 +60,9 @@ export interface ReportFinding {
 /** `--all-contexts` output. */
 export interface FleetReport {
   schemaVersion: 1;
+  startedAt: string;
+  /** The whole fleet's run, within one --timeout. */
+  durationMs: number;
   verdict: Verdict;
   reports: Report[];
 }

@@ -48,7 +48,8 @@ const PATTERNS: [RegExp, string][] = [
   [/k8s-aws-v1\.[A-Za-z0-9_-]+/g, `k8s-aws-v1.${MASK}`],
   [/((?:X-Amz-(?:Signature|Security-Token|Credential))(?:=|%3D|%3d))[^&\s"'<>]+/gi, `$1${MASK}`],
   // Header forms: `X-Amz-Security-Token: …`, `"x-amz-security-token": "…"`, Authorization headers.
-  [/((?:x-amz-security-token|x-amz-signature)["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, `$1${MASK}`],
+  // botocore's --debug dump quotes header values as Python bytes: `'X-Amz-Security-Token': b'…'`.
+  [/((?:x-amz-security-token|x-amz-signature)["']?\s*[:=]\s*(?:b?["'])?)[^\s"',;]+/gi, `$1${MASK}`],
   [/(\bSignature=)[0-9a-fA-F]{16,}/g, `$1${MASK}`],
   // A credential has digits or punctuation in it; prose ("a bearer token that…", "Basic authentication") has not.
   [/(\b(?:Bearer|Basic)\s+)(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/gi, `$1${MASK}`],

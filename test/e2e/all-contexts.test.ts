@@ -47,7 +47,7 @@ describe('auth --all-contexts over several emulator clusters', () => {
     const r = await runCli(['auth', '--all-contexts', '--kubeconfig', kubeconfig, '-o', 'json', '--timeout', '30s'], env());
     const fleet = JSON.parse(r.stdout);
     expect(r.code).toBe(1);
-    expect(Object.keys(fleet).sort()).toEqual(['reports', 'schemaVersion', 'verdict']);
+    expect(Object.keys(fleet).sort()).toEqual(['durationMs', 'reports', 'schemaVersion', 'startedAt', 'verdict']);
     expect(fleet).toMatchObject({ schemaVersion: 1, verdict: 'fail' });
     const byContext = Object.fromEntries(fleet.reports.map((rep: any) => [rep.target.context, rep]));
     expect(Object.keys(byContext).sort()).toEqual([...SCENARIOS].sort());

@@ -4,6 +4,7 @@
  * isolated HOME a scenario's user would have, and runs the built CLI against it as a user would.
  */
 import { spawn } from 'node:child_process';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,28 +125,42 @@ export interface TimedResult {
   stdout: string;
   stderr: string;
   ms: number;
+  /** The process's peak resident set (VmHWM, Linux), when asked for with `peakRss`. */
+  peakRssMb?: number;
 }
 
 /**
  * Runs `node bin/eksdoctor ...args` with `env`; kills it after `killAfterMs` (a safety net: a run
  * that needs it has already broken its --timeout contract, and the test says so).
  */
-export function runEksdoctor(args: string[], env: NodeJS.ProcessEnv, killAfterMs = 90_000): Promise<TimedResult> {
+export function runEksdoctor(args: string[], env: NodeJS.ProcessEnv, killAfterMs = 90_000, opts: { peakRss?: boolean; cwd?: string } = {}): Promise<TimedResult> {
   return new Promise((done, fail) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd });
     let stdout = '';
     let stderr = '';
+    let peakKb = 0;
+    const sampleRss = () => {
+      try {
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+        peakKb = Math.max(peakKb, kb);
+      } catch {
+        // exited between samples
+      }
+    };
+    const sampler = opts.peakRss ? setInterval(sampleRss, 50) : undefined;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', (e) => {
       clearTimeout(killer);
+      clearInterval(sampler);
       fail(e);
     });
+    child.on('exit', () => clearInterval(sampler));
     child.on('close', (code, signal) => {
       clearTimeout(killer);
-      done({ code, signal, stdout, stderr, ms: performance.now() - started });
+      done({ code, signal, stdout, stderr, ms: performance.now() - started, ...(opts.peakRss ? { peakRssMb: peakKb / 1024 } : {}) });
     });
   });
 }
@@ -169,6 +184,7 @@ export const STACK_FRAME = /^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$/m;
 
 export interface JsonReport {
   verdict: string;
+  summary: string;
   rootCauses: string[];
   checks: { id: string; status: string; reason?: string; durationMs: number }[];
   findings: { rule: string; severity: string; check: string; title: string; detail?: string; evidence: Record<string, unknown> }[];
@@ -213,6 +229,8 @@ export async function startRecordingProxy(
   opts: {
     /** Replaces an answer (a garbage body, an endpoint moved elsewhere); `undefined` keeps the emulator's. */
     rewrite?: (call: ProxiedCall, reply: UpstreamReply) => { status?: number; body: string | Buffer } | undefined;
+    /** Answers a call in place of the emulator (an endless body, a reset); returns true when it did. */
+    intercept?: (call: ProxiedCall, req: IncomingMessage, res: ServerResponse) => boolean;
   } = {},
 ): Promise<{ url: string; calls: ProxiedCall[]; close(): Promise<void> }> {
   const { createServer, request } = await import('node:http');
@@ -247,6 +265,7 @@ export async function startRecordingProxy(
         status: 0,
       };
       calls.push(call);
+      if (opts.intercept?.(call, req, res)) return;
       const upstream = request(
         { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
         (up) => {

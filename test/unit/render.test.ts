@@ -319,7 +319,7 @@ describe('junit', () => {
   });
 
   it('a fleet report gives one suite per context and the totals', () => {
-    const fleet: FleetReport = { schemaVersion: 1, verdict: 'fail', reports: [REPORT, { ...PASSING, target: { ...PASSING.target, context: 'staging' } }] };
+    const fleet: FleetReport = { schemaVersion: 1, startedAt: '2026-12-01T03:00:00.000Z', durationMs: 1800, verdict: 'fail', reports: [REPORT, { ...PASSING, target: { ...PASSING.target, context: 'staging' } }] };
     const doc = xml.parse(renderJunit(fleet));
     expect(doc.testsuites.testsuite.map((s: { name: string }) => s.name)).toEqual(['eksdoctor auth prod', 'eksdoctor auth staging']);
     expect(doc.testsuites.tests).toBe('7');

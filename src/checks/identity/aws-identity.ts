@@ -40,6 +40,12 @@ export const awsIdentityCheck = defineCheck({
     }
     const failure = { profile: id.profile ?? clients.profile, code: id.code, message: id.message };
     const halt = `${id.problem}: ${id.message}`;
+    // kubectl presents a credential that is not an IAM identity (a client certificate, a service-account
+    // token): AWS credentials are then only for reading the cluster, and having none is not a problem.
+    if (id.problem === 'no-credentials' && !options.principal) {
+      await finished('token');
+      if (facts.credential && !facts.iamCredential) return { findings: [], skip: 'the kubeconfig credential is not an IAM identity, and no AWS credentials are configured to read the cluster' };
+    }
     switch (id.problem) {
       case 'no-credentials':
         return { findings: [finding('identity/no-credentials', failure)], halt };
