@@ -1,6 +1,6 @@
 import type { AccessEntryInfo } from '../facts/access-entries.js';
 import type { AwsAuthConfig, MappedIdentity } from '../facts/aws-auth.js';
-import type { AwsClients } from '../facts/aws-clients.js';
+import type { AwsClients } from '../facts/aws/clients.js';
 import type { LoggedAuthenticatorEvent } from '../facts/cloudwatch-logs.js';
 import type { EksClusterInfo } from '../facts/eks-cluster.js';
 import type { ExecPluginIntent } from '../facts/exec-plugin.js';

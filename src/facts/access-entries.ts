@@ -2,9 +2,9 @@
  * The principal's access entry as EKS stores it (SPEC §1 step 4): read-only ListAccessEntries,
  * DescribeAccessEntry and ListAssociatedAccessPolicies. Never throws.
  */
-import { DescribeAccessEntryCommand, ListAccessEntriesCommand, ListAssociatedAccessPoliciesCommand, type EKSClient } from '@aws-sdk/client-eks';
+import { DescribeAccessEntryCommand, ListAssociatedAccessPoliciesCommand, paginateListAccessEntries, type EKSClient } from '@aws-sdk/client-eks';
 import { parseArn } from './arn.js';
-import { classifyAwsError } from './aws-clients.js';
+import { classifyAwsError } from './aws/errors.js';
 
 export interface AccessPolicyAssociation {
   policyArn: string;
@@ -48,12 +48,10 @@ export async function readAccessEntries(eks: EKSClient, cluster: string, princip
   let action = 'eks:ListAccessEntries';
   try {
     const entries: string[] = [];
-    let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const out = await eks.send(new ListAccessEntriesCommand({ clusterName: cluster, nextToken }), { abortSignal: signal });
-      entries.push(...(out.accessEntries ?? []));
-      nextToken = out.nextToken;
-      if (!nextToken) break;
+    let pages = 0;
+    for await (const page of paginateListAccessEntries({ client: eks, stopOnSameToken: true }, { clusterName: cluster }, { abortSignal: signal })) {
+      entries.push(...(page.accessEntries ?? []));
+      if (++pages >= MAX_PAGES) break;
     }
     const mine = entries.find((e) => entryMatches(e, principalArn));
     if (mine) {

@@ -5,7 +5,9 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { canonicalPrincipalArn } from './arn.js';
-import { AssumeRoleError, classifyAwsError, type AwsClients, type CredentialOrigin } from './aws-clients.js';
+import type { AwsClients } from './aws/clients.js';
+import type { CredentialOrigin } from './aws/credentials.js';
+import { AssumeRoleError, classifyAwsError } from './aws/errors.js';
 
 export type SdkIdentityProblem =
   | 'no-credentials'

@@ -5,14 +5,14 @@
  */
 import {
   DescribeLogStreamsCommand,
-  FilterLogEventsCommand,
+  paginateFilterLogEvents,
   type FilteredLogEvent,
   GetQueryResultsCommand,
   StartQueryCommand,
   type CloudWatchLogsClient,
   type ResultField,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { errorMessage } from './aws-clients.js';
+import { errorMessage } from './aws/errors.js';
 import { matchesPrincipal, parseAuthenticatorLine, type AuthenticatorEvent, type PrincipalRef } from './authenticator-log.js';
 
 export const AUTHENTICATOR_STREAM_PREFIX = 'authenticator';
@@ -177,26 +177,23 @@ async function filterAuthenticatorPages(
   filterPattern: string | undefined,
   onEvent: (e: FilteredLogEvent) => boolean,
 ): Promise<boolean> {
-  let nextToken: string | undefined;
+  const input = {
+    logGroupName: clusterLogGroupName(o.cluster),
+    logStreamNamePrefix: AUTHENTICATOR_STREAM_PREFIX,
+    startTime: Math.floor(o.sinceMs), // FilterLogEvents: epoch milliseconds
+    endTime: Math.ceil(o.nowMs),
+    filterPattern,
+  };
   let pages = 0;
   let more = true;
-  do {
-    const page = await client.send(
-      new FilterLogEventsCommand({
-        logGroupName: clusterLogGroupName(o.cluster),
-        logStreamNamePrefix: AUTHENTICATOR_STREAM_PREFIX,
-        startTime: Math.floor(o.sinceMs), // FilterLogEvents: epoch milliseconds
-        endTime: Math.ceil(o.nowMs),
-        filterPattern,
-        nextToken,
-      }),
-      { abortSignal: o.signal },
-    );
+  // stopOnSameToken: a server repeating its token ends the paging, and the search is then incomplete.
+  for await (const page of paginateFilterLogEvents({ client, stopOnSameToken: true }, input, { abortSignal: o.signal })) {
     pages++;
     for (const e of page.events ?? []) if (more) more = onEvent(e);
-    nextToken = page.nextToken;
-  } while (nextToken && more && pages < MAX_FILTER_PAGES && Date.now() < o.deadlineMs);
-  return !nextToken;
+    if (!page.nextToken) return true;
+    if (!more || pages >= MAX_FILTER_PAGES || Date.now() >= o.deadlineMs) return false;
+  }
+  return false;
 }
 
 /**

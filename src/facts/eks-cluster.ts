@@ -3,8 +3,8 @@
  * Read-only: DescribeCluster and ListClusters.
  */
 import { createHash } from 'node:crypto';
-import { DescribeClusterCommand, ListClustersCommand, type Cluster, type EKSClient } from '@aws-sdk/client-eks';
-import { AssumeRoleError, classifyAwsError } from './aws-clients.js';
+import { DescribeClusterCommand, paginateListClusters, type Cluster, type EKSClient } from '@aws-sdk/client-eks';
+import { AssumeRoleError, classifyAwsError } from './aws/errors.js';
 
 export type AuthenticationMode = 'CONFIG_MAP' | 'API_AND_CONFIG_MAP' | 'API';
 const AUTHENTICATION_MODES: readonly AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
@@ -130,16 +130,12 @@ export async function findClusterByEndpoint(
   const names: string[] = [];
   let truncated = false;
   try {
-    let nextToken: string | undefined;
-    for (let page = 0; ; page++) {
-      if (page >= MAX_LIST_PAGES) {
-        truncated = true;
-        break;
-      }
-      const out = await eks.send(new ListClustersCommand({ maxResults: 100, nextToken }), { abortSignal: signal });
-      names.push(...(out.clusters ?? []));
-      nextToken = out.nextToken;
-      if (!nextToken) break;
+    let pages = 0;
+    // stopOnSameToken: a server repeating its token ends the paging, and the list is then truncated.
+    for await (const page of paginateListClusters({ client: eks, pageSize: 100, stopOnSameToken: true }, {}, { abortSignal: signal })) {
+      names.push(...(page.clusters ?? []));
+      truncated = page.nextToken !== undefined;
+      if (++pages >= MAX_LIST_PAGES) break;
     }
   } catch (err) {
     return clusterFailure(err);

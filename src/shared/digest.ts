@@ -8,7 +8,7 @@ export function digest(value: string): string {
 /** What of an environment decides AWS credentials and endpoints (and where the plugin is found). */
 export function envFingerprint(env: NodeJS.ProcessEnv): string {
   const relevant = Object.entries(env)
-    .filter(([k]) => k.startsWith('AWS_') || k === 'HOME' || k === 'PATH')
+    .filter(([k, v]) => v !== undefined && (k.startsWith('AWS_') || k === 'HOME' || k === 'USERPROFILE' || k === 'PATH'))
     .sort(([a], [b]) => a.localeCompare(b));
   return digest(JSON.stringify(relevant));
 }

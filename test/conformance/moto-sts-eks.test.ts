@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasMoto, startMoto, type Moto } from '../helpers/moto.js';
-import { awsClients, resetAwsClients } from '../../src/facts/aws-clients.js';
+import { awsClients, resetAwsClients } from '../../src/facts/aws/clients.js';
 import { getSdkIdentity } from '../../src/facts/aws-identity.js';
 import { describeCluster, endpointMatches, findClusterByEndpoint } from '../../src/facts/eks-cluster.js';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchesPrincipal, parseAuthenticatorLine, type AuthenticatorEvent } from '../../src/facts/authenticator-log.js';
 import { deniedNotMappedLine, deniedTokenLine, formatAuthenticatorLine, goQuote, grantedLine, stsResponseLine } from '../helpers/authenticator-lines.js';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { filterPatternFor, findAuthenticatorEvents, insightsQueryFor, type AuthenticatorEventsOutcome } from '../../src/facts/cloudwatch-logs.js';
 import { findRule, type CatalogRule, type EvidenceOf, type RuleId } from '../../src/rules/index.js';
 import type { Target } from '../../src/rules/rule.js';
@@ -330,7 +330,7 @@ describe('findAuthenticatorEvents with a scripted client', () => {
   /** A client whose answers are scripted per command name; records every call. */
   function scripted(answers: Record<string, (input: Record<string, unknown>) => unknown>) {
     const calls: { name: string; input: Record<string, unknown> }[] = [];
-    const client = {
+    const fake = {
       async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
         const name = command.constructor.name.replace(/Command$/, '');
         calls.push({ name, input: command.input });
@@ -338,7 +338,9 @@ describe('findAuthenticatorEvents with a scripted client', () => {
         if (!answer) throw new Error(`unexpected ${name}`);
         return answer(command.input);
       },
-    } as unknown as CloudWatchLogsClient;
+    };
+    // A real client's prototype: the SDK's paginators check `instanceof CloudWatchLogsClient`; `send` is the fake.
+    const client = Object.assign(Object.create(CloudWatchLogsClient.prototype) as CloudWatchLogsClient, fake);
     return { client, calls };
   }
   const base = { cluster: 'prod', principal, sinceMs: Date.parse('2026-11-25T18:30:00Z'), nowMs: Date.parse('2026-11-25T19:30:00Z') };
@@ -397,10 +399,18 @@ describe('findAuthenticatorEvents with a scripted client', () => {
   });
 
   it('bounds FilterLogEvents pagination and says the search is incomplete', async () => {
-    const { client, calls } = scripted({ FilterLogEvents: () => ({ events: [], nextToken: 'more' }) });
+    let n = 0;
+    const { client, calls } = scripted({ FilterLogEvents: () => ({ events: [], nextToken: `more-${++n}` }) });
     const result = found(await findAuthenticatorEvents(client, { ...base, deadlineMs: Date.now() + 5000 }));
     expect(result.incomplete).toBe(true);
     expect(calls.length).toBe(10);
+  });
+
+  it('a server that repeats its page token ends the paging, and the search says it is incomplete', async () => {
+    const { client, calls } = scripted({ FilterLogEvents: () => ({ events: [], nextToken: 'same' }) });
+    const result = found(await findAuthenticatorEvents(client, { ...base, deadlineMs: Date.now() + 5000 }));
+    expect(result.incomplete).toBe(true);
+    expect(calls.length).toBe(2);
   });
 
   it('stops at the signal and says so, without throwing (readers return outcomes)', async () => {

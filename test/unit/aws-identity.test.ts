@@ -7,15 +7,9 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  AssumeRoleError,
-  awsClients,
-  classifyAwsError,
-  endpointFromEnv,
-  ProfileNotFoundError,
-  resetAwsClients,
-  type AwsClients,
-} from '../../src/facts/aws-clients.js';
+import { awsClients, endpointFromEnv, resetAwsClients, type AwsClients } from '../../src/facts/aws/clients.js';
+import { ProfileNotFoundError } from '../../src/facts/aws/credentials.js';
+import { AssumeRoleError, classifyAwsError } from '../../src/facts/aws/errors.js';
 import { getSdkIdentity, identityFailure } from '../../src/facts/aws-identity.js';
 
 /** An error as the SDK deserializes it: a named Error with `$metadata` and `$fault`. */

@@ -2,10 +2,10 @@
  * DescribeCluster facts, error classification (errors shaped as the EKS client raises them), the
  * endpoint search, and the kubeconfig comparisons (endpoint, CA).
  */
-import { DescribeClusterCommand, ListClustersCommand, type Cluster, type EKSClient } from '@aws-sdk/client-eks';
+import { DescribeClusterCommand, EKSClient, ListClustersCommand, type Cluster } from '@aws-sdk/client-eks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createServingCertificates } from '../../packages/eks-emulator/src/kube/tls.js';
-import { AssumeRoleError } from '../../src/facts/aws-clients.js';
+import { AssumeRoleError } from '../../src/facts/aws/errors.js';
 import { caFingerprints, caMatches, clusterFailure, describeCluster, endpointMatches, findClusterByEndpoint, toClusterInfo } from '../../src/facts/eks-cluster.js';
 
 function sdkError(name: string, status: number | undefined, message: string, extra: Record<string, unknown> = {}): Error {
@@ -58,7 +58,8 @@ function fakeEks(clusters: Cluster[], opts: { pageSize?: number; fail?: Record<s
       throw new Error('unexpected command');
     },
   };
-  return { eks: client as unknown as EKSClient, stats };
+  // A real client's prototype: the SDK's paginators check `instanceof EKSClient`; `send` is the fake.
+  return { eks: Object.assign(Object.create(EKSClient.prototype) as EKSClient, client), stats };
 }
 
 describe('describeCluster', () => {

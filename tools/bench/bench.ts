@@ -249,10 +249,10 @@ async function latency(emu: BenchEmulator): Promise<void> {
     bare.push((await timeSpawn(NODE, ['-e', '0'], { cwd: ROOT })).ms);
     plugin.push((await timeSpawn(NODE, [join(ROOT, 'bin', 'eksdoctor-aws'), ...args], { env: emu.env, cwd: ROOT })).ms);
   }
-  const [clients, identity, logsFacts] = await importCost(['facts/aws-clients.js', 'facts/aws-identity.js', 'facts/cloudwatch-logs.js']);
+  const [clients, identity, logsFacts] = await importCost(['facts/aws/clients.js', 'facts/aws-identity.js', 'facts/cloudwatch-logs.js']);
   details.push(
     `- The exec plugin alone (built-in \`eksdoctor-aws eks get-token\`, no network call): ${formatMs(median(plugin))}, ${formatRatio(pairedRatio(plugin, bare))} \`node -e 0\` (median of 3); ` +
-      `it is a second Node process that loads the AWS SDK to presign. Importing \`facts/aws-clients.js\` (STS, EKS and CloudWatch Logs clients + credential providers) takes ${formatMs(clients!)} in a fresh process, ` +
+      `it is a second Node process that loads the AWS SDK to presign. Importing \`facts/aws/clients.js\` (STS, EKS and CloudWatch Logs clients + credential providers) takes ${formatMs(clients!)} in a fresh process, ` +
       `then \`facts/aws-identity.js\` ${formatMs(identity!)}, \`facts/cloudwatch-logs.js\` ${formatMs(logsFacts!)}.`,
   );
   // The same graph weighted by measured durations: the chain the run actually waited on.

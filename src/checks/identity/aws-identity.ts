@@ -14,7 +14,7 @@ export const awsIdentityCheck = defineCheck({
   emits: ['identity/no-credentials', 'identity/credentials-expired', 'identity/credentials-invalid', 'identity/assume-role-failed', 'identity/mfa-required'],
   async run({ facts, options, target, signal, once, finished }) {
     const [{ awsClients }, { getSdkIdentity }, { pluginEnvironment }] = await Promise.all([
-      import('../../facts/aws-clients.js'),
+      import('../../facts/aws/clients.js'),
       import('../../facts/aws-identity.js'),
       import('../../facts/exec-credential.js'),
     ]);

@@ -32,7 +32,7 @@ export const identityCheck = defineCheck({
     const shellProfile = options.env.AWS_PROFILE;
     if (!options.profile && facts.execIdentity && plugin?.profile && plugin.profile !== shellProfile && facts.aws) {
       // The plugin runs with another profile than the shell: ask who the shell is, as `aws sts get-caller-identity` would.
-      const [{ awsClients }, { getSdkIdentity }] = await Promise.all([import('../../facts/aws-clients.js'), import('../../facts/aws-identity.js')]);
+      const [{ awsClients }, { getSdkIdentity }] = await Promise.all([import('../../facts/aws/clients.js'), import('../../facts/aws-identity.js')]);
       const shell = await getSdkIdentity(awsClients({ region: facts.aws.region, env: options.env }), { signal });
       const roleExplains = plugin.roleArn && canonicalPrincipalArn(plugin.roleArn).toLowerCase() === identity.principalArn.toLowerCase();
       if (shell.ok && !roleExplains && shell.principalArn.toLowerCase() !== identity.principalArn.toLowerCase()) {
