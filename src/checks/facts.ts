@@ -1,6 +1,9 @@
 import type { AccessEntryInfo } from '../facts/access-entries.js';
 import type { AwsAuthConfig, MappedIdentity } from '../facts/aws-auth.js';
+import type { AwsAuthHistory } from '../facts/audit-log.js';
 import type { AwsClients } from '../facts/aws/clients.js';
+import type { ClusterHistory } from '../facts/cloudtrail.js';
+import type { IamPrincipal } from '../facts/iam.js';
 import type { LoggedAuthenticatorEvent } from '../facts/cloudwatch-logs.js';
 import type { EksClusterInfo } from '../facts/eks-cluster.js';
 import type { ExecPluginIntent } from '../facts/exec-plugin.js';
@@ -67,6 +70,19 @@ export interface Facts {
   accessEntries?: AccessEntriesFacts;
   awsAuth?: AwsAuthFacts;
   logs?: LogsFacts;
+  /** SPEC §10: what CloudTrail, the audit log and IAM say, where they could be read. */
+  cloudtrail?: ClusterHistory;
+  auditLog?: AwsAuthHistory;
+  iam?: IamPrincipal;
+  /** Every evidence source consulted and its outcome (the report's `sources`); see recordSource. */
+  sources?: Map<SourceName, SourceOutcome>;
+}
+
+export type SourceName = 'kubernetes-api' | 'eks' | 'authenticator-log' | 'cloudtrail' | 'audit-log' | 'iam';
+
+export interface SourceOutcome {
+  status: 'read' | 'denied' | 'absent' | 'skipped';
+  reason?: string;
 }
 
 /** What EKS says about the principal's access entry (modes API and API_AND_CONFIG_MAP). */
@@ -84,6 +100,8 @@ export interface AwsAuthFacts {
   exists: boolean;
   config?: AwsAuthConfig;
   mapped?: MappedIdentity;
+  /** Set when the content came from the audit log (the live ConfigMap could not be read). */
+  fromAudit?: { at: string; by: string };
 }
 
 /** The authenticator's own account of the principal's recent attempts. */
@@ -94,4 +112,11 @@ export interface LogsFacts {
   admins: string[];
   /** In CONFIG_MAP mode the creator appears as username=kubernetes-admin. */
   creatorArn?: string;
+}
+
+/** Notes what a source gave; the first `read` stands (a source read by one check and refused to another was still read). */
+export function recordSource(facts: Facts, name: SourceName, outcome: SourceOutcome): void {
+  facts.sources ??= new Map();
+  if (facts.sources.get(name)?.status === 'read') return;
+  facts.sources.set(name, outcome);
 }

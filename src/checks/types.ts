@@ -76,6 +76,8 @@ export interface RunOptions {
   principal?: string;
   since: number;
   noLogs: boolean;
+  /** --no-history: do not read CloudTrail, the audit log or IAM (SPEC §10). */
+  noHistory?: boolean;
   offline: boolean;
   awsAuthFile?: string;
   timeoutMs: number;

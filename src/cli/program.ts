@@ -68,6 +68,7 @@ function addAuthOptions(cmd: Command): Command {
     .option('--principal <arn>', 'evaluate the mappings for this IAM principal instead of your own')
     .option('--since <duration>', 'how far back to read the authenticator logs', '1h')
     .option('--no-logs', 'do not read the authenticator logs')
+    .option('--no-history', 'do not read CloudTrail, the Kubernetes audit log or IAM')
     .option('--aws-auth-file <file>', 'lint and match this aws-auth ConfigMap instead of reading it from the cluster')
     .option('--timeout <duration>', 'bound for the whole run', '60s')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit', 'github']).default('text'))

@@ -20,6 +20,8 @@ export interface AccessEntryInfo {
   username?: string;
   kubernetesGroups: string[];
   policies: AccessPolicyAssociation[];
+  /** ISO 8601; an entry older than its IAM principal belongs to a deleted namesake (API_AccessEntry principalArn). */
+  createdAt?: string;
 }
 
 export type AccessEntriesResult =
@@ -28,7 +30,8 @@ export type AccessEntriesResult =
 
 const MAX_PAGES = 10;
 const MAX_ADMIN_LOOKUPS = 25;
-const ADMIN_POLICIES = new Set(['AmazonEKSClusterAdminPolicy', 'AmazonEKSAdminPolicy']);
+/** SPEC §10 "who can fix it": entries with AmazonEKSClusterAdminPolicy at cluster scope. */
+const ADMIN_POLICIES = new Set(['AmazonEKSClusterAdminPolicy']);
 
 /**
  * Does an access entry's principal ARN name the caller? Roles compare by account and name: the
@@ -76,7 +79,7 @@ async function describeEntry(eks: EKSClient, cluster: string, principalArn: stri
     listPolicies(eks, cluster, principalArn, signal),
   ]);
   const e = out.accessEntry;
-  return { principalArn, type: e?.type, username: e?.username, kubernetesGroups: e?.kubernetesGroups ?? [], policies };
+  return { principalArn, type: e?.type, username: e?.username, kubernetesGroups: e?.kubernetesGroups ?? [], policies, ...(e?.createdAt && { createdAt: new Date(e.createdAt).toISOString() }) };
 }
 
 async function listPolicies(eks: EKSClient, cluster: string, principalArn: string, signal?: AbortSignal): Promise<AccessPolicyAssociation[]> {

@@ -22,6 +22,33 @@ export const accessEntryRules = {
       commands: accessEntryCommands(t, e.principalArn),
     }),
   }),
+  'access-entry/principal-recreated': rule({
+    severity: 'error',
+    title: 'The access entry belongs to a deleted namesake of the principal',
+    explain:
+      "EKS stores the IAM principal's unique ID (AROA…/AIDA…) with an access entry. The principal was deleted and re-created under the same ARN after the entry was made: the entry still shows the ARN, but it names the old ID, so the new principal is not mapped (\"identity is not mapped\", 401). Delete the entry and create it again, with the same policies.",
+    docs: [DOCS.accessEntryApi, DOCS.creatingAccessEntries],
+    rootCause: true,
+    example: {
+      principalArn: 'arn:aws:iam::111122223333:role/developer',
+      entryCreatedAt: '2026-03-02T09:00:00.000Z',
+      principalCreatedAt: '2026-11-20T16:45:00.000Z',
+      policies: ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy'],
+      kubernetesGroups: [],
+    },
+    explains: ['kube/unauthorized', 'logs/access-denied'],
+    message: (e: { principalArn: string; entryCreatedAt: string; principalCreatedAt: string; policies: string[]; kubernetesGroups: string[]; username?: string }) =>
+      `The access entry of ${e.principalArn} (created ${e.entryCreatedAt}) is older than the principal itself (created ${e.principalCreatedAt})`,
+    detail: (e) => `Policies to restore: ${listOf(e.policies.map((p) => p.split('/').pop()!))}; Kubernetes groups: ${listOf(e.kubernetesGroups)}.`,
+    fix: (e, t) => ({
+      summary: 'Delete the stale entry and create it again for the current principal, with the same policies and groups (run as someone allowed to manage access entries).',
+      commands: [
+        `aws eks delete-access-entry ${where(t)} --principal-arn ${shq(e.principalArn)}`,
+        `aws eks create-access-entry ${where(t)} --principal-arn ${shq(e.principalArn)}${e.kubernetesGroups.length ? ` --kubernetes-groups ${e.kubernetesGroups.map(shq).join(' ')}` : ''}${e.username ? ` --username ${shq(e.username)}` : ''}`,
+        ...e.policies.map((p) => `aws eks associate-access-policy ${where(t)} --principal-arn ${shq(e.principalArn)} --policy-arn ${shq(p)} --access-scope type=cluster`),
+      ],
+    }),
+  }),
   'access-entry/no-permissions': rule({
     severity: 'error',
     title: 'The access entry grants nothing',

@@ -127,4 +127,16 @@ export const clusterRules = {
       commands: [enableLogTypeCommand(t, 'authenticator')],
     }),
   }),
+  'cluster/audit-logging-disabled': rule({
+    severity: 'info',
+    title: 'Audit logging is off, so aws-auth cannot be learned from the audit log',
+    explain:
+      "The aws-auth ConfigMap could not be read with the caller's credential, and the cluster does not send the audit log type to CloudWatch Logs, where EKS records every change of aws-auth with its content: what aws-auth says about the caller cannot be known from here.",
+    docs: [DOCS.controlPlaneLogs, DOCS.kubernetesAuditing],
+    rootCause: false,
+    example: { enabledTypes: ['authenticator'] },
+    message: (e: { enabledTypes: string[] }, t) =>
+      `aws-auth could not be read, and audit logging is off on ${t.cluster ?? 'the cluster'}${e.enabledTypes.length ? ` (enabled: ${e.enabledTypes.join(', ')})` : ''}`,
+    detail: (_e, t) => `An administrator can turn it on for next time (it changes the cluster; storage is charged): ${enableLogTypeCommand(t, 'audit')}`,
+  }),
 };

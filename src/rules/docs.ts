@@ -19,4 +19,9 @@ export const DOCS = {
   credentialPlugins: 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins',
   kubeconfigFiles: 'https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/',
   rbac: 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/',
+  eksCloudTrail: 'https://docs.aws.amazon.com/eks/latest/userguide/logging-using-cloudtrail.html',
+  cloudTrailLookupEvents: 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html',
+  accessEntryApi: 'https://docs.aws.amazon.com/eks/latest/APIReference/API_AccessEntry.html',
+  iamIdentifiers: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html',
+  kubernetesAuditing: 'https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/',
 } as const;

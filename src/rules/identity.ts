@@ -149,6 +149,16 @@ export const identityRules = {
     message: (e: { signedAt: string; expiresAt: string }) => `The token was signed at ${e.signedAt} and expired at ${e.expiresAt}`,
     fix: (_e, t) => ({ summary: 'Let kubectl make a fresh token for every call through the exec plugin.', commands: [updateKubeconfigCommand(t)] }),
   }),
+  'identity/role-has-path': rule({
+    severity: 'info',
+    title: 'The role has an IAM path, which session ARNs drop',
+    explain:
+      "IAM returns the role's full ARN with its path (arn:aws:iam::111122223333:role/team/dev), but an assumed-role session ARN never carries the path, so the authenticator maps the path-less ARN: aws-auth must list the role without its path, while an access entry must name the full ARN.",
+    docs: [DOCS.iamIdentifiers, DOCS.authConfigMap, DOCS.creatingAccessEntries],
+    rootCause: false,
+    example: { roleArn: 'arn:aws:iam::111122223333:role/team/dev', pathlessArn: 'arn:aws:iam::111122223333:role/dev', path: '/team/' },
+    message: (e: { roleArn: string; pathlessArn: string; path: string }) => `Role ${e.pathlessArn} has the IAM path ${e.path}: aws-auth must list ${e.pathlessArn}, access entries need ${e.roleArn}`,
+  }),
   'identity/not-iam-credential': rule({
     severity: 'info',
     title: 'The kubeconfig user does not authenticate as an IAM principal',

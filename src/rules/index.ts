@@ -6,6 +6,7 @@
 import { accessEntryRules } from './access-entry.js';
 import { awsAuthRules } from './aws-auth.js';
 import { clusterRules } from './cluster.js';
+import { historyRules } from './history.js';
 import { identityRules } from './identity.js';
 import { kubeRules } from './kube.js';
 import { kubeconfigRules } from './kubeconfig.js';
@@ -24,6 +25,7 @@ const CATALOG = {
   ...rbacRules,
   ...logsRules,
   ...lintRules,
+  ...historyRules,
 };
 
 type Catalog = typeof CATALOG;

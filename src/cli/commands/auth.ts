@@ -20,6 +20,7 @@ export interface AuthFlags {
   principal?: string;
   since?: string;
   logs?: boolean;
+  history?: boolean;
   awsAuthFile?: string;
   allContexts?: boolean;
   timeout: string;
@@ -47,6 +48,7 @@ export function toRunOptions(flags: AuthFlags, env: NodeJS.ProcessEnv): RunOptio
     principal: flags.principal,
     since: parseDuration(flags.since ?? '1h', '--since'),
     noLogs: flags.logs === false,
+    noHistory: flags.history === false,
     awsAuthFile: flags.awsAuthFile,
     offline: Boolean(flags.offline),
     timeoutMs: parseTimeout(flags.timeout),

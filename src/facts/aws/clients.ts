@@ -59,6 +59,26 @@ export interface AwsClients {
   credentials(): Promise<AwsCredentials>;
   /** Where the effective credentials came from; undefined until they were resolved once. */
   credentialOrigin(): CredentialOrigin | undefined;
+  /**
+   * A client of another service (CloudTrail, IAM) on the same credentials, handler and retry policy,
+   * made once per client set. The caller imports that service's SDK, so only runs that need it load it.
+   */
+  serviceClient<C>(serviceId: ServiceId, make: (config: ServiceClientConfig) => C): C;
+}
+
+/** Services whose clients are made on demand (`AWS_ENDPOINT_URL_<ID>` names their endpoint). */
+export type ServiceId = 'CLOUDTRAIL' | 'IAM';
+
+/** What every client of a run shares; `endpoint` is the service's from the environment, if any. */
+export interface ServiceClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials: () => Promise<AwsCredentials>;
+  maxAttempts: number;
+  retryMode: 'standard';
+  useFipsEndpoint: boolean;
+  useDualstackEndpoint: boolean;
+  requestHandler: ReturnType<typeof boundedHttpHandler>;
 }
 
 /** SDK defaults are long (no request timeout at all): a hung endpoint must surface within the run's bound. */
@@ -100,7 +120,7 @@ function cacheKey(opts: AwsClientsOptions): string {
 }
 
 /** AWS_ENDPOINT_URL_<SERVICE> beats AWS_ENDPOINT_URL; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true disables both (SDK §endpoints). */
-export function endpointFromEnv(env: NodeJS.ProcessEnv, serviceId: 'STS' | 'EKS' | 'CLOUDWATCH_LOGS'): string | undefined {
+export function endpointFromEnv(env: NodeJS.ProcessEnv, serviceId: 'STS' | 'EKS' | 'CLOUDWATCH_LOGS' | ServiceId): string | undefined {
   if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true') return undefined;
   return env[`AWS_ENDPOINT_URL_${serviceId}`] || env.AWS_ENDPOINT_URL || undefined;
 }
@@ -147,6 +167,7 @@ function createClients(opts: AwsClientsOptions): AwsClients {
   let sts: STSClient | undefined;
   let eks: EKSClient | undefined;
   let logs: CloudWatchLogsClient | undefined;
+  const others = new Map<ServiceId, unknown>();
   return {
     region,
     profile: chain.profile,
@@ -167,5 +188,9 @@ function createClients(opts: AwsClientsOptions): AwsClients {
     },
     credentials: () => effective(),
     credentialOrigin: () => (opts.roleArn ? assumedOrigin : chain.origin()),
+    serviceClient<C>(serviceId: ServiceId, make: (config: ServiceClientConfig) => C): C {
+      if (!others.has(serviceId)) others.set(serviceId, make({ ...common, endpoint: endpointFromEnv(env, serviceId), credentials: effective }));
+      return others.get(serviceId) as C;
+    },
   };
 }
