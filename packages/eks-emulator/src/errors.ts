@@ -15,8 +15,16 @@ export function requestId(): string {
   return randomUUID();
 }
 
+/** The error code and message each response was answered with, for CloudTrail's errorCode/errorMessage. */
+const answeredErrors = new WeakMap<ServerResponse, { code: string; message: string }>();
+
+export function answeredErrorOf(res: ServerResponse): { code: string; message: string } | undefined {
+  return answeredErrors.get(res);
+}
+
 /** REST-JSON (EKS): code in `x-amzn-ErrorType`, body `{"message": …}` (botocore parsers.RestJSONParser). */
 export function writeEksError(res: ServerResponse, status: number, code: string, message: string): void {
+  answeredErrors.set(res, { code, message });
   const body = JSON.stringify({ message });
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -44,6 +52,7 @@ export function writeIamError(res: ServerResponse, status: number, code: string,
 }
 
 function writeQueryError(res: ServerResponse, namespace: string, status: number, code: string, message: string, type: 'Sender' | 'Receiver'): void {
+  answeredErrors.set(res, { code, message });
   const id = requestId();
   const body =
     `<ErrorResponse xmlns="${namespace}">\n` +
@@ -60,6 +69,7 @@ function writeQueryError(res: ServerResponse, namespace: string, status: number,
 
 /** JSON 1.1 (CloudWatch Logs, CloudTrail): code in `__type` of the body. */
 export function writeLogsError(res: ServerResponse, status: number, code: string, message: string): void {
+  answeredErrors.set(res, { code, message });
   const body = JSON.stringify({ __type: code, message });
   res.writeHead(status, {
     'content-type': 'application/x-amz-json-1.1',

@@ -43,22 +43,17 @@ export class LogStore {
   private readonly streams = new Map<string, LogStream>();
   private nextEventId = 1;
 
-  constructor(scenario: Scenario, startedAt: number = Date.now()) {
+  private readonly enabled = new Set<string>();
+
+  constructor(
+    private readonly scenario: Scenario,
+    startedAt: number = Date.now(),
+  ) {
     const enabled = scenario.cluster.logging ?? [];
     if (enabled.length === 0 || scenario.cluster.logGroupMissing) return;
     // Logging enabled when the cluster was created, or (for an old cluster) at most a month ago.
-    const created = Math.max(clusterCreatedAt(scenario, startedAt), startedAt - 30 * DAY_MS);
+    this.addStreams(enabled, Math.max(clusterCreatedAt(scenario, startedAt), startedAt - 30 * DAY_MS));
     const retention = scenario.cluster.logRetentionDays;
-    const group: LogGroup = { logGroupName: `/aws/eks/${scenario.cluster.name}/cluster`, creationTime: created, ...(retention && { retentionInDays: retention }), streams: [] };
-    for (const type of enabled) {
-      const prefix = STREAM_PREFIX[type];
-      if (!prefix) continue;
-      const stream: LogStream = { logStreamName: prefix + randomBytes(16).toString('hex'), creationTime: created, events: [] };
-      group.streams.push(stream);
-      this.streams.set(type, stream);
-    }
-    group.streams.sort((a, b) => a.logStreamName.localeCompare(b.logStreamName));
-    this.groups.push(group);
     this.retentionFloor = retention ? startedAt - retention * DAY_MS : -Infinity;
     for (const line of scenario.logs ?? []) {
       const at = startedAt - line.minutesAgo * MINUTE_MS;
@@ -69,6 +64,32 @@ export class LogStore {
 
   /** Events before this time have expired under the group's retention. */
   private retentionFloor = -Infinity;
+
+  /** The group, created when first needed, and one stream per newly enabled type (EKS delivers from then on). */
+  private addStreams(types: readonly string[], created: number): void {
+    const name = `/aws/eks/${this.scenario.cluster.name}/cluster`;
+    let group = this.group(name);
+    if (!group) {
+      const retention = this.scenario.cluster.logRetentionDays;
+      group = { logGroupName: name, creationTime: created, ...(retention && { retentionInDays: retention }), streams: [] };
+      this.groups.push(group);
+    }
+    for (const type of types) {
+      this.enabled.add(type);
+      const prefix = STREAM_PREFIX[type];
+      if (!prefix || this.streams.has(type)) continue;
+      const stream: LogStream = { logStreamName: prefix + randomBytes(16).toString('hex'), creationTime: created, events: [] };
+      group.streams.push(stream);
+      this.streams.set(type, stream);
+    }
+    group.streams.sort((a, b) => a.logStreamName.localeCompare(b.logStreamName));
+  }
+
+  /** UpdateClusterConfig logging: newly enabled types get streams; disabled ones keep their events but get no more. */
+  setEnabledTypes(types: readonly string[]): void {
+    for (const t of [...this.enabled]) if (!types.includes(t)) this.enabled.delete(t);
+    if (types.length > 0) this.addStreams(types, Date.now());
+  }
 
   group(name: string): LogGroup | undefined {
     return this.groups.find((g) => g.logGroupName === name);
@@ -86,7 +107,7 @@ export class LogStore {
 
   private append(type: string, message: string, timestampMs: number): void {
     const stream = this.streams.get(type);
-    if (!stream || timestampMs < this.retentionFloor) return;
+    if (!stream || !this.enabled.has(type) || timestampMs < this.retentionFloor) return;
     const event: LogEvent = {
       timestamp: timestampMs,
       ingestionTime: Math.max(timestampMs, Date.now()),

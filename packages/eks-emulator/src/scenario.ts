@@ -82,6 +82,8 @@ export interface ScenarioAwsAuthChange extends ScenarioTime {
 export interface ScenarioAccessPolicy {
   policyArn: string;
   accessScope: { type: 'cluster' | 'namespace'; namespaces?: string[] };
+  /** Set by AssociateAccessPolicy at run time (epoch ms); a scenario's policies are as old as their entry. */
+  associatedAt?: number;
 }
 
 export interface ScenarioAccessEntry {
@@ -92,6 +94,9 @@ export interface ScenarioAccessEntry {
   policies?: ScenarioAccessPolicy[];
   /** `createdAt` (and `modifiedAt`), days before the emulator starts (default 20); older than its principal's CreateDate = a re-created principal. */
   createdDaysAgo?: number;
+  /** Set by the EKS write APIs at run time (epoch ms), never in a scenario file. */
+  createdAt?: number;
+  modifiedAt?: number;
 }
 
 export type FaultKind = 'latency' | 'hang' | 'throttle' | '5xx';

@@ -27,6 +27,7 @@ export function clusterCreatedAt(scenario: Scenario, startedAt: number): number 
 }
 
 export function accessEntryCreatedAt(entry: ScenarioAccessEntry, startedAt: number): number {
+  if (entry.createdAt !== undefined) return entry.createdAt;
   return startedAt - (entry.createdDaysAgo ?? DEFAULT_ACCESS_ENTRY_AGE_DAYS) * DAY_MS;
 }
 

@@ -67,12 +67,27 @@ function bootstrapCreatorArn(scenario: Scenario): string | undefined {
  */
 export function effectiveAccessEntries(scenario: Scenario): ScenarioAccessEntry[] {
   const entries = [...(scenario.accessEntries ?? [])];
-  if (authenticationModeOf(scenario) === 'CONFIG_MAP') return entries;
+  if (materialized.has(scenario) || authenticationModeOf(scenario) === 'CONFIG_MAP') return entries;
   const creator = bootstrapCreatorArn(scenario);
   if (creator && !entries.some((e) => samePrincipal(e.principalArn, creator))) {
     entries.push({ principalArn: creator, type: 'STANDARD', policies: [{ policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: 'cluster' } }], createdDaysAgo: clusterAgeDays(scenario) });
   }
   return entries;
+}
+
+/** Scenarios whose access entries are held as EKS holds them (the creator's included), so that deleting one sticks. */
+const materialized = new WeakSet<Scenario>();
+
+/**
+ * Makes the access entries a list the EKS write APIs change: the creator's entry becomes an ordinary one
+ * (in API modes), and is not added again once deleted. Returns the list.
+ */
+export function materializeAccessEntries(scenario: Scenario): ScenarioAccessEntry[] {
+  if (!materialized.has(scenario)) {
+    scenario.accessEntries = effectiveAccessEntries(scenario);
+    if (authenticationModeOf(scenario) !== 'CONFIG_MAP') materialized.add(scenario);
+  }
+  return (scenario.accessEntries ??= []);
 }
 
 /** The aws-auth ConfigMap as the authenticator holds it after ParseMap; undefined when there is none. */
