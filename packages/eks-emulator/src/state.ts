@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { IamPolicyDocument, Scenario, ScenarioFault, ScenarioPrincipal } from './scenario.js';
+import { seedAwsAuthHistory } from './audit-history.js';
 import { CloudTrailStore } from './cloudtrail-store.js';
 import { LogStore } from './logs-store.js';
 import { writeServiceError, type ServiceName } from './errors.js';
@@ -71,6 +72,7 @@ export class EmulatorState {
     this.logs = new LogStore(scenario, this.startedAt);
     this.cloudtrail = new CloudTrailStore(scenario, this.startedAt);
     for (const p of scenario.principals) if (p.iamPolicy) this.enforcePolicy(p.arn, p.iamPolicy);
+    seedAwsAuthHistory(this);
   }
 
   /**
