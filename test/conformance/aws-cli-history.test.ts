@@ -4,7 +4,7 @@
  * pagination, the 2 requests/second limit that botocore's retry absorbs) and IAM `get-role`/`get-user`
  * against the emulator's endpoint, with credentials only from an isolated HOME.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,16 +13,9 @@ import { startAwsServer, type AwsServer } from '../../packages/eks-emulator/src/
 import { isolatedEnv, materializeHome } from '../../packages/eks-emulator/src/home.js';
 import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
 import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
+import { has } from './tools.js';
 
-function awsCliAvailable(): boolean {
-  try {
-    execFileSync('aws', ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const hasAws = awsCliAvailable();
+const hasAws = has('aws', ['--version']);
 if (!hasAws) console.warn('conformance/aws-cli-history: skipped, `aws` is not on PATH');
 
 interface Emu {

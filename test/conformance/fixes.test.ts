@@ -6,21 +6,14 @@
  * then kubectl as that role gets in. Each write is authorized as EKS would, recorded as mutating, and
  * lands in CloudTrail or the audit log.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
+import { has } from './tools.js';
 
-function has(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const HAS_TOOLS = has('kubectl', ['version', '--client']) && has('aws', ['--version']);
 if (!HAS_TOOLS) console.warn('conformance/fixes: skipped, needs both `kubectl` and `aws` on PATH');
 

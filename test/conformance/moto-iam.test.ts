@@ -4,7 +4,7 @@
  * eksdoctor reads (Path, RoleName/UserName, RoleId/UserId, Arn, CreateDate) exist in both, with the
  * same types and the same path/ARN form, and NoSuchEntity is the same error.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,15 +14,11 @@ import { isolatedEnv, materializeHome } from '../../packages/eks-emulator/src/ho
 import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
 import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
 import { hasMoto, startMoto, type Moto } from '../helpers/moto.js';
+import { has } from './tools.js';
 
 const moto = hasMoto('moto-iam conformance');
-let hasAws = true;
-try {
-  execFileSync('aws', ['--version'], { stdio: 'pipe' });
-} catch {
-  hasAws = false;
-  console.warn('moto-iam conformance skipped: `aws` is not on PATH');
-}
+const hasAws = has('aws', ['--version']);
+if (!hasAws) console.warn('moto-iam conformance skipped: `aws` is not on PATH');
 
 function aws(endpoint: string, env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>

@@ -28,7 +28,7 @@ import { toTable, wantsTable } from './table.js';
 import { createServingCertificates } from './tls.js';
 import { auditEventOf, type AuditedRequest } from '../audit-log.js';
 import { capturedObjectsOf } from './audit-capture.js';
-import { serveWrite } from './writes.js';
+import { parseObject, readBody, serveWrite } from './writes.js';
 
 export interface KubeApiServer {
   url: string;
@@ -36,7 +36,6 @@ export interface KubeApiServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const ANONYMOUS = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 interface Context {
@@ -313,19 +312,7 @@ function serveReview(
 }
 
 async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseObject(await readBody(req));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -30,7 +30,8 @@ export interface WriteTarget {
   name?: string;
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+/** The request body, or undefined past 1 MiB (the API server's limit is larger; no fix needs more). */
+export async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -41,7 +42,7 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseObject(text: string | undefined): Record<string, unknown> | undefined {
+export function parseObject(text: string | undefined): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text ?? '');
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
