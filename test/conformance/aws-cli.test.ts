@@ -2,7 +2,7 @@
  * Wire-format proof: the real AWS CLI (botocore parsers) talks to the emulator's AWS endpoint.
  * Credentials come only from an isolated HOME (never the developer's own AWS setup).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,20 +12,13 @@ import { isolatedEnv, materializeHome } from '../../packages/eks-emulator/src/ho
 import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
 import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
 import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
+import { has } from './tools.js';
 
 const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
 const KUBE_URL = 'https://127.0.0.1:6443';
 
-function awsCliAvailable(): boolean {
-  try {
-    execFileSync('aws', ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-const hasAws = awsCliAvailable();
+const hasAws = has('aws', ['--version']);
 if (!hasAws) console.warn('skipping AWS CLI conformance tests: `aws` is not on PATH');
 
 interface Emu {

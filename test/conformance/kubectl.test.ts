@@ -4,7 +4,7 @@
  * `aws eks get-token` against the emulator's STS. Without the AWS CLI, a static token made by our
  * own presigner stands in for the plugin.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +12,8 @@ import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { presignEksToken } from '../../src/facts/eks-token.js';
 import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
+import { has } from './tools.js';
 
-function has(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const HAS_KUBECTL = has('kubectl', ['version', '--client']);
 // EKSDOCTOR_TEST_NO_AWS=1 exercises the fallback on a machine that has the AWS CLI.

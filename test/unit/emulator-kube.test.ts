@@ -277,10 +277,10 @@ describe('EksAuthenticator: token → STS → canonical ARN → mapping', () => 
     expect(lines.length).toBe(count);
   });
 
-  it('lists the creator entry among the access entries only in API modes', () => {
+  it('lists the creator entry among the access entries only in API modes, made when the cluster was', () => {
     expect(effectiveAccessEntries(scenarioWith({ authenticationMode: 'CONFIG_MAP' }))).toEqual([]);
-    expect(effectiveAccessEntries(scenarioWith({ authenticationMode: 'API_AND_CONFIG_MAP' }))).toEqual([
-      { principalArn: `arn:aws:iam::${A}:role/creator`, type: 'STANDARD', policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster' } }] },
+    expect(effectiveAccessEntries(scenarioWith({ authenticationMode: 'API_AND_CONFIG_MAP', createdDaysAgo: 45 }))).toEqual([
+      { principalArn: `arn:aws:iam::${A}:role/creator`, type: 'STANDARD', policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster' } }], createdDaysAgo: 45 },
     ]);
   });
 });

@@ -12,6 +12,10 @@ export interface AwsRequest {
   headers: IncomingHttpHeaders;
   body: string;
   caller: IssuedIdentity;
+  /** The Region the request is signed for (SigV4 credential scope). */
+  region: string;
+  /** The client's address, as CloudTrail records `sourceIPAddress`. */
+  sourceIp?: string;
 }
 
 /** Where the emulated cluster's Kubernetes API answers; known once the Kube server is up. */
@@ -32,7 +36,3 @@ export interface JsonReply {
   body: unknown;
 }
 
-/** `deny: ['logs:StartQuery']` in the scenario refuses that action to every caller. */
-export function isDenied(ctx: ServiceContext, action: string): boolean {
-  return (ctx.state.scenario.deny ?? []).includes(action);
-}

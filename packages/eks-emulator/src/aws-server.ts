@@ -1,21 +1,28 @@
 /**
- * One loopback HTTP endpoint for EKS, STS and CloudWatch Logs, routed the way multi-service
- * emulators route: `X-Amz-Target` (JSON protocols), the SigV4 credential scope's service
+ * One loopback HTTP endpoint for EKS, STS, CloudWatch Logs, CloudTrail and IAM, routed the way
+ * multi-service emulators route: `X-Amz-Target` (JSON protocols), the SigV4 credential scope's service
  * (`Authorization` header or presigned `X-Amz-Credential`), `Action=` (Query protocol), then the
- * EKS REST paths. So `AWS_ENDPOINT_URL` alone or the per-service variables all work.
+ * EKS REST paths. So `AWS_ENDPOINT_URL` alone or the per-service variables all work. Every call is
+ * authorized as IAM would (aws-authorization.ts) and recorded in CloudTrail as it would be.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AwsRequest, ClusterEndpoint, ServiceContext } from './aws-request.js';
-import { handleEks, routeEks } from './eks-api.js';
-import { writeEksError, writeLogsError, writeStsError } from './errors.js';
-import { isMutatingLogsOperation, LogsApi } from './logs-api.js';
+import { authorizeCall } from './aws-authorization.js';
+import { CloudTrailApi, CLOUDTRAIL_TARGET_PREFIX, isMutatingCloudTrailOperation } from './cloudtrail-api.js';
+import { recordInCloudTrail } from './cloudtrail-recording.js';
+import { handleEks, routeEks, type EksRoute } from './eks-api.js';
+import { handleEksWrite } from './eks-writes.js';
+import { answeredErrorOf, writeEksError, writeIamError, writeLogsError, writeStsError } from './errors.js';
+import { iamRequestOf, type CallTarget } from './iam-actions.js';
+import { handleIam, iamTargetArn, isMutatingIamOperation } from './iam-api.js';
+import { isMutatingLogsOperation, LogsApi, logGroupNamedBy } from './logs-api.js';
 import { parseCredentialScope, scopeFromAuthorization } from './sigv4.js';
 import { answerPresignedCall, EXPIRED_TOKEN_MESSAGE, INVALID_TOKEN_MESSAGE } from './sts-presigned.js';
 import { applyFault, type EmulatorState, type IssuedIdentity } from './state.js';
 import { assumeRole, getCallerIdentity, stsParams } from './sts-api.js';
 
-type AwsService = 'eks' | 'sts' | 'logs';
+type AwsService = 'eks' | 'sts' | 'logs' | 'cloudtrail' | 'iam';
 
 const LOGS_TARGET_PREFIX = 'Logs_20140328.';
 const MAX_BODY = 1 << 20;
@@ -38,6 +45,10 @@ export function classifyAwsRequest(
     const operation = target.slice(LOGS_TARGET_PREFIX.length);
     return { service: 'logs', operation, mutating: isMutatingLogsOperation(operation) };
   }
+  if (target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) {
+    const operation = target.slice(CLOUDTRAIL_TARGET_PREFIX.length);
+    return { service: 'cloudtrail', operation, mutating: isMutatingCloudTrailOperation(operation) };
+  }
   const query = new URLSearchParams(rawQuery);
   const scope =
     scopeFromAuthorization(headerString(headers.authorization)) ??
@@ -45,11 +56,13 @@ export function classifyAwsRequest(
   const action = query.get('Action') ?? (method === 'POST' ? new URLSearchParams(body).get('Action') : null);
   const service = scope?.service ?? (action ? 'sts' : rawPath.startsWith('/clusters') || rawPath.startsWith('/access-policies') ? 'eks' : undefined);
   if (service === 'sts') return { service, operation: action ?? 'Unknown', mutating: false };
+  if (service === 'iam') return { service, operation: action ?? 'Unknown', mutating: isMutatingIamOperation(action ?? 'Unknown') };
   if (service === 'eks') {
     const route = routeEks(method, rawPath);
     return { service, operation: route.operation, mutating: route.mutating };
   }
   if (service === 'logs') return { service, operation: 'Unknown', mutating: false };
+  if (service === 'cloudtrail') return { service, operation: 'Unknown', mutating: false };
   return undefined;
 }
 
@@ -83,12 +96,16 @@ function writeAuthError(res: ServerResponse, service: AwsService, problem: 'miss
     case 'sts':
       if (problem === 'missing') return writeStsError(res, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
       return problem === 'expired' ? writeStsError(res, 403, 'ExpiredToken', expired) : writeStsError(res, 403, 'InvalidClientTokenId', invalid);
+    case 'iam':
+      if (problem === 'missing') return writeIamError(res, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+      return problem === 'expired' ? writeIamError(res, 403, 'ExpiredToken', expired) : writeIamError(res, 403, 'InvalidClientTokenId', invalid);
     case 'eks':
       if (problem === 'missing') return writeEksError(res, 403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
       return problem === 'expired'
         ? writeEksError(res, 403, 'ExpiredTokenException', expired)
         : writeEksError(res, 403, 'UnrecognizedClientException', invalid);
     case 'logs':
+    case 'cloudtrail':
       if (problem === 'missing') return writeLogsError(res, 400, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
       return problem === 'expired'
         ? writeLogsError(res, 400, 'ExpiredTokenException', expired)
@@ -104,7 +121,7 @@ function writeAuthError(res: ServerResponse, service: AwsService, problem: 'miss
 function authenticate(
   state: EmulatorState,
   service: AwsService,
-  req: Omit<AwsRequest, 'caller'>,
+  req: Omit<AwsRequest, 'caller' | 'region'>,
   res: ServerResponse,
 ): IssuedIdentity | undefined {
   const presigned = req.query.get('X-Amz-Credential');
@@ -141,8 +158,9 @@ export async function startAwsServer(
   state: EmulatorState,
   opts: { host: string; port?: number; endpoint: () => ClusterEndpoint },
 ): Promise<AwsServer> {
-  const ctx: ServiceContext = { state, endpoint: opts.endpoint, startedAt: Date.now() };
+  const ctx: ServiceContext = { state, endpoint: opts.endpoint, startedAt: state.startedAt };
   const logs = new LogsApi(ctx);
+  const cloudtrail = new CloudTrailApi(ctx);
   const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => {
@@ -178,47 +196,99 @@ export async function startAwsServer(
     res.on('finish', record);
     res.on('close', record);
 
-    const base = { method, path: rawPath, rawQuery, query: url.searchParams, headers: req.headers, body };
+    const base = { method, path: rawPath, rawQuery, query: url.searchParams, headers: req.headers, body, sourceIp: req.socket.remoteAddress };
     const caller = authenticate(state, service, base, res);
     if (!caller) return;
     if ((await applyFault(state.takeFault(service, operation), res, service)) === 'handled') return;
-    const request: AwsRequest = { ...base, caller };
+    const scope = scopeFromAuthorization(headerString(req.headers.authorization)) ?? (url.searchParams.get('X-Amz-Credential') ? parseCredentialScope(url.searchParams.get('X-Amz-Credential')!) : undefined);
+    const request: AwsRequest = { ...base, caller, region: scope?.region ?? state.scenario.region };
+    // CloudTrail's own limit is enforced before anything else, and a throttled call is never recorded.
+    if (service === 'cloudtrail' && cloudtrail.throttled(caller.accountId, request.region)) {
+      writeLogsError(res, 400, 'ThrottlingException', 'Rate exceeded');
+      return;
+    }
+    const eksRoute = service === 'eks' ? routeEks(method, rawPath) : undefined;
+    const queryParams = service === 'sts' || service === 'iam' ? stsParams(request) : undefined;
+    let responseElements: Record<string, unknown> | null = null;
     try {
-      dispatch(service, operation, request, res);
+      const denial = authorizeCall(state, caller, iamRequestOf(service, operation, callTarget(service, operation, request, eksRoute, queryParams)));
+      if (denial) writeDenial(res, service, denial.message);
+      else responseElements = dispatch(service, operation, request, res, eksRoute, queryParams);
     } catch {
       // A handler bug answers like each service's internal failure instead of killing the emulator.
       if (res.headersSent) res.end();
       else if (service === 'sts') writeStsError(res, 500, 'InternalFailure', 'An internal error occurred.', 'Receiver');
-      else if (service === 'logs') writeLogsError(res, 500, 'ServiceUnavailableException', 'An internal error occurred.');
+      else if (service === 'iam') writeIamError(res, 500, 'ServiceFailure', 'An internal error occurred.', 'Receiver');
+      else if (service === 'logs' || service === 'cloudtrail') writeLogsError(res, 500, 'ServiceUnavailableException', 'An internal error occurred.');
       else writeEksError(res, 500, 'ServerException', 'An internal error occurred.');
+    }
+    if (operation !== 'Unknown') {
+      recordInCloudTrail(state, { service, operation, mutating, request, region: request.region, eksRoute, queryParams, error: answeredErrorOf(res), responseElements });
     }
   }
 
-  function dispatch(service: AwsService, operation: string, request: AwsRequest, res: ServerResponse): void {
-    const { method, path: rawPath } = request;
+  /** What IAM evaluates a call on (iam-actions.ts): the cluster, access entry, log group, role or user it names. */
+  function callTarget(service: AwsService, operation: string, request: AwsRequest, eksRoute: EksRoute | undefined, params: URLSearchParams | undefined): CallTarget {
+    const t: CallTarget = { region: request.region, account: state.scenario.account };
+    if (eksRoute) return { ...t, cluster: eksRoute.cluster, principalArn: eksRoute.principalArn };
+    if (service === 'logs') return { ...t, logGroup: logGroupNamedBy(request.body) };
+    if (service === 'sts') return { ...t, roleArn: params?.get('RoleArn') ?? undefined };
+    if (service === 'iam') {
+      const role = params?.get('RoleName');
+      const user = params?.get('UserName');
+      const iamArn = role ? iamTargetArn(ctx, 'role', role) : user ? iamTargetArn(ctx, 'user', user) : operation === 'GetUser' ? request.caller.arn : undefined;
+      return { ...t, iamArn };
+    }
+    return t;
+  }
+
+  /** Each service's AccessDenied shape (EKS REST-JSON 403, STS/IAM Query 403, Logs/CloudTrail JSON 1.1 400). */
+  function writeDenial(res: ServerResponse, service: AwsService, message: string): void {
+    if (service === 'eks') writeEksError(res, 403, 'AccessDeniedException', message);
+    else if (service === 'sts') writeStsError(res, 403, 'AccessDenied', message);
+    else if (service === 'iam') writeIamError(res, 403, 'AccessDenied', message);
+    else writeLogsError(res, 400, 'AccessDeniedException', message);
+  }
+
+  /** Answers the call; returns the response body of a write (CloudTrail's responseElements). */
+  function dispatch(
+    service: AwsService,
+    operation: string,
+    request: AwsRequest,
+    res: ServerResponse,
+    eksRoute: EksRoute | undefined,
+    params: URLSearchParams | undefined,
+  ): Record<string, unknown> | null {
     if (service === 'eks') {
-      const reply = handleEks(request, routeEks(method, rawPath), ctx);
+      const reply = eksRoute!.mutating ? handleEksWrite(request, eksRoute!, ctx) : handleEks(request, eksRoute!, ctx);
       if (reply.errorCode) {
         writeEksError(res, reply.status, reply.errorCode, (reply.body as { message: string }).message);
-        return;
+        return null;
       }
       writeJson(res, reply.status, reply.body, 'application/json');
-      return;
+      return reply.body as Record<string, unknown>;
     }
-    if (service === 'logs') {
-      const reply = logs.handle(request, operation);
-      writeJson(res, reply.status, reply.body, 'application/x-amz-json-1.1');
-      return;
+    if (service === 'logs' || service === 'cloudtrail') {
+      const reply = service === 'logs' ? logs.handle(request, operation) : cloudtrail.handle(request.body, operation, request.region);
+      if (reply.errorCode) writeLogsError(res, reply.status, reply.errorCode, (reply.body as { message: string }).message);
+      else writeJson(res, reply.status, reply.body, 'application/x-amz-json-1.1');
+      return null;
     }
-    const params = stsParams(request);
-    const version = params.get('Version');
+    if (service === 'iam') {
+      const version = params!.get('Version');
+      if (version && version !== '2010-05-08') writeIamError(res, 400, 'InvalidAction', `Could not find operation ${operation} for version ${version}`);
+      else handleIam(request, operation, params!, res, ctx);
+      return null;
+    }
+    const version = params!.get('Version');
     if (version && version !== '2011-06-15') {
       writeStsError(res, 400, 'InvalidAction', `Could not find operation ${operation} for version ${version}`);
-      return;
+      return null;
     }
-    if (operation === 'GetCallerIdentity') return getCallerIdentity(request, res);
-    if (operation === 'AssumeRole') return assumeRole(request, params, res, ctx);
-    writeStsError(res, 400, 'InvalidAction', `Could not find operation ${operation} for version ${version ?? '2011-06-15'}`);
+    if (operation === 'GetCallerIdentity') getCallerIdentity(request, res);
+    else if (operation === 'AssumeRole') assumeRole(request, params!, res, ctx);
+    else writeStsError(res, 400, 'InvalidAction', `Could not find operation ${operation} for version ${version ?? '2011-06-15'}`);
+    return null;
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -1,22 +1,41 @@
 /**
- * EKS control-plane API (REST-JSON, botocore data/eks/2017-11-01/service-2.json): the read
- * operations eksdoctor uses; every other method on these paths is a mutation and is refused.
+ * EKS control-plane API (REST-JSON, botocore data/eks/2017-11-01/service-2.json): routing, and the read
+ * operations eksdoctor uses (the writes are in eks-writes.ts). IAM authorization happens before
+ * (aws-authorization.ts); the cluster's access configuration is read live from the state, which the
+ * writes change.
  */
-import type { ScenarioAccessEntry } from './scenario.js';
+import type { ScenarioAccessEntry, ScenarioAccessPolicy } from './scenario.js';
 import { ACCESS_POLICIES } from './access-policies.js';
 import { paginate } from './pagination.js';
-import { isDenied, type AwsRequest, type JsonReply, type ServiceContext } from './aws-request.js';
+import type { AwsRequest, JsonReply, ServiceContext } from './aws-request.js';
+import { accessEntryArn } from './iam-actions.js';
+import { effectiveAccessEntries } from './kube/mapping.js';
 import { isRoleArn, roleNameOf, accountOf } from './state.js';
+import { accessEntryCreatedAt, clusterCreatedAt } from './timeline.js';
 
 export interface EksRoute {
   operation: string;
   mutating: boolean;
   cluster?: string;
   principalArn?: string;
+  policyArn?: string;
+  /** The URI labels as sent (still percent-encoded), by their locationName, as CloudTrail records them. */
+  labels?: Record<string, string>;
 }
 
 /** Maps method + path to the EKS operation (service-2.json `http.requestUri`). */
 export function routeEks(method: string, rawPath: string): EksRoute {
+  const route = routeEksOperation(method, rawPath);
+  const raw = rawPath.split('/').filter((s) => s !== '');
+  const labels: Record<string, string> = {};
+  if (raw[0] === 'clusters' && raw[1] !== undefined) labels.name = raw[1];
+  if (raw[2] === 'access-entries' && raw[3] !== undefined) labels.principalArn = raw[3];
+  if (raw[4] === 'access-policies' && raw[5] !== undefined) labels.policyArn = raw[5];
+  const policyArn = raw[5] !== undefined && raw[4] === 'access-policies' ? safeDecode(raw[5]) : undefined;
+  return { ...route, ...(policyArn && { policyArn }), ...(Object.keys(labels).length && { labels }) };
+}
+
+function routeEksOperation(method: string, rawPath: string): EksRoute {
   const segs = rawPath.split('/').filter((s) => s !== '').map((s) => safeDecode(s));
   const get = method === 'GET';
   const [root, cluster, sub, principalArn, sub2] = segs;
@@ -53,7 +72,7 @@ function safeDecode(s: string): string {
   }
 }
 
-function error(status: number, code: string, message: string): JsonReply & { errorCode: string } {
+export function error(status: number, code: string, message: string): JsonReply & { errorCode: string } {
   return { status, body: { message }, errorCode: code };
 }
 
@@ -61,19 +80,7 @@ export type EksReply = JsonReply & { errorCode?: string };
 
 export function handleEks(req: AwsRequest, route: EksRoute, ctx: ServiceContext): EksReply {
   const { scenario } = ctx.state;
-  const region = scenario.region;
-  const clusterArn = (name: string) => `arn:aws:eks:${region}:${scenario.account}:cluster/${name}`;
-  const action = `eks:${route.operation}`;
-  const deniedOn = route.cluster ? clusterArn(route.cluster) : `arn:aws:eks:${region}:${scenario.account}:cluster/*`;
-
-  if (route.mutating || route.operation === 'Unknown') {
-    if (route.operation === 'Unknown' && !route.mutating) return error(404, 'UnknownOperationException', 'Unknown operation');
-    // The emulator is read-only by design (SPEC §1): mutations are recorded and refused like an IAM deny.
-    return error(403, 'AccessDeniedException', `User: ${req.caller.arn} is not authorized to perform: ${action} on resource: ${deniedOn}`);
-  }
-  if (isDenied(ctx, action)) {
-    return error(403, 'AccessDeniedException', `User: ${req.caller.arn} is not authorized to perform: ${action} on resource: ${deniedOn}`);
-  }
+  if (route.operation === 'Unknown') return error(404, 'UnknownOperationException', 'Unknown operation');
   const maxResults = Number(req.query.get('maxResults') ?? 100);
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) {
     return error(400, 'InvalidParameterException', 'maxResults must be between 1 and 100.');
@@ -97,16 +104,9 @@ export function handleEks(req: AwsRequest, route: EksRoute, ctx: ServiceContext)
   }
   if (route.operation === 'DescribeCluster') return { status: 200, body: { cluster: describeCluster(ctx) } };
 
-  const mode = scenario.cluster.authenticationMode ?? 'CONFIG_MAP';
-  if (mode === 'CONFIG_MAP') {
-    // SPEC §9 / EKS access-entries.html: access entries need mode API or API_AND_CONFIG_MAP.
-    return error(
-      400,
-      'InvalidRequestException',
-      "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation.",
-    );
-  }
-  const entries = scenario.accessEntries ?? [];
+  const modeError = accessEntriesUnavailable(ctx);
+  if (modeError) return modeError;
+  const entries = effectiveAccessEntries(scenario);
   if (route.operation === 'ListAccessEntries') {
     const policy = req.query.get('associatedPolicyArn');
     const arns = entries.filter((e) => !policy || (e.policies ?? []).some((p) => p.policyArn === policy)).map((e) => e.principalArn);
@@ -115,24 +115,12 @@ export function handleEks(req: AwsRequest, route: EksRoute, ctx: ServiceContext)
     return { status: 200, body: { accessEntries: p.page, nextToken: p.nextToken } };
   }
   const entry = entries.find((e) => e.principalArn === route.principalArn);
-  if (!entry) {
-    return error(
-      404,
-      'ResourceNotFoundException',
-      `The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'.`,
-    );
-  }
-  const created = Math.floor((ctx.startedAt - 20 * 86_400_000) / 1000);
+  if (!entry) return entryNotFound();
   if (route.operation === 'DescribeAccessEntry') {
-    return { status: 200, body: { accessEntry: describeAccessEntry(ctx, entry, created) } };
+    return { status: 200, body: { accessEntry: describeAccessEntry(ctx, entry) } };
   }
   // ListAssociatedAccessPolicies
-  const associated = (entry.policies ?? []).map((p) => ({
-    policyArn: p.policyArn,
-    accessScope: { type: p.accessScope.type, namespaces: p.accessScope.namespaces ?? [] },
-    associatedAt: created,
-    modifiedAt: created,
-  }));
+  const associated = (entry.policies ?? []).map((p) => associatedPolicyOf(ctx, entry, p));
   const p = paginate(associated, maxResults, nextToken);
   if (p === 'bad-token') return error(400, 'InvalidParameterException', 'The nextToken provided is invalid.');
   return {
@@ -141,8 +129,26 @@ export function handleEks(req: AwsRequest, route: EksRoute, ctx: ServiceContext)
   };
 }
 
+/** Access entries need mode API or API_AND_CONFIG_MAP (SPEC §9, EKS access-entries.html). */
+export function accessEntriesUnavailable(ctx: ServiceContext): EksReply | undefined {
+  if ((ctx.state.scenario.cluster.authenticationMode ?? 'CONFIG_MAP') !== 'CONFIG_MAP') return undefined;
+  return error(400, 'InvalidRequestException', "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation.");
+}
+
+export function entryNotFound(): EksReply {
+  return error(404, 'ResourceNotFoundException', `The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'.`);
+}
+
+const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+
+/** `AssociatedAccessPolicy`: associatedAt/modifiedAt as the entry's, or when the policy was associated later. */
+export function associatedPolicyOf(ctx: ServiceContext, entry: ScenarioAccessEntry, p: ScenarioAccessPolicy): Record<string, unknown> {
+  const at = epochSeconds(p.associatedAt ?? accessEntryCreatedAt(entry, ctx.state.startedAt));
+  return { policyArn: p.policyArn, accessScope: { type: p.accessScope.type, namespaces: p.accessScope.namespaces ?? [] }, associatedAt: at, modifiedAt: at };
+}
+
 /** The `Cluster` shape (service-2.json): timestamps are epoch seconds in REST-JSON. */
-function describeCluster(ctx: ServiceContext): Record<string, unknown> {
+export function describeCluster(ctx: ServiceContext): Record<string, unknown> {
   const { scenario } = ctx.state;
   const c = scenario.cluster;
   const enabled = new Set(c.logging ?? []);
@@ -160,7 +166,7 @@ function describeCluster(ctx: ServiceContext): Record<string, unknown> {
     // Cluster.id and outpostConfig exist only for local clusters on AWS Outposts (EKS API reference, Cluster).
     ...(c.id && { id: c.id }),
     arn: `arn:aws:eks:${scenario.region}:${scenario.account}:cluster/${c.name}`,
-    createdAt: Math.floor((ctx.startedAt - 90 * 86_400_000) / 1000),
+    createdAt: epochSeconds(clusterCreatedAt(scenario, ctx.state.startedAt)),
     version: c.version ?? '1.31',
     ...(provisioned && { endpoint: endpoint.url }),
     roleArn: `arn:aws:iam::${scenario.account}:role/eksClusterRole`,
@@ -191,7 +197,9 @@ function describeCluster(ctx: ServiceContext): Record<string, unknown> {
 }
 
 /** The `AccessEntry` shape; default usernames as EKS assigns them (creating-access-entries.html). */
-function describeAccessEntry(ctx: ServiceContext, entry: ScenarioAccessEntry, created: number): Record<string, unknown> {
+export function describeAccessEntry(ctx: ServiceContext, entry: ScenarioAccessEntry): Record<string, unknown> {
+  const created = epochSeconds(accessEntryCreatedAt(entry, ctx.state.startedAt));
+  const modified = entry.modifiedAt !== undefined ? epochSeconds(entry.modifiedAt) : created;
   const { scenario } = ctx.state;
   const role = isRoleArn(entry.principalArn);
   const account = accountOf(entry.principalArn);
@@ -202,19 +210,11 @@ function describeAccessEntry(ctx: ServiceContext, entry: ScenarioAccessEntry, cr
     clusterName: scenario.cluster.name,
     principalArn: entry.principalArn,
     kubernetesGroups: entry.kubernetesGroups ?? [],
-    accessEntryArn: `arn:aws:eks:${scenario.region}:${scenario.account}:access-entry/${scenario.cluster.name}/${role ? 'role' : 'user'}/${account}/${name}/${entryUuid(entry.principalArn)}`,
+    accessEntryArn: accessEntryArn(scenario, scenario.cluster.name, entry.principalArn),
     createdAt: created,
-    modifiedAt: created,
+    modifiedAt: modified,
     tags: {},
     username,
     type: entry.type ?? 'STANDARD',
   };
-}
-
-/** EKS suffixes access-entry ARNs with an ID; derive it from the principal so it is stable. */
-function entryUuid(principalArn: string): string {
-  let h = 0;
-  for (const ch of principalArn) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  const hex = h.toString(16).padStart(8, '0');
-  return `a0c6b3${hex.slice(0, 2)}-${hex.slice(2, 6)}-4${hex.slice(6, 8)}d-8e1f-${hex}0a1b`;
 }

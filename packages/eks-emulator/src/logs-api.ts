@@ -4,7 +4,7 @@
  * StartQuery times are epoch seconds, FilterLogEvents epoch milliseconds.
  */
 import { randomUUID } from 'node:crypto';
-import { isDenied, type AwsRequest, type JsonReply, type ServiceContext } from './aws-request.js';
+import type { AwsRequest, JsonReply, ServiceContext } from './aws-request.js';
 import type { LogGroup } from './logs-store.js';
 import { paginate } from './pagination.js';
 import {
@@ -59,8 +59,7 @@ export class LogsApi {
       return err(400, 'SerializationException', 'Start of structure or map found where not expected.');
     }
     if (isMutatingLogsOperation(operation)) {
-      // Read-only emulator (SPEC §1): mutations are recorded by the server and refused here.
-      return this.denied(req, operation, '*');
+      return err(400, 'UnknownOperationException', `The operation ${operation} is not supported by this emulator (it serves the Logs reads eksdoctor makes).`);
     }
     switch (operation) {
       case 'DescribeLogGroups':
@@ -83,19 +82,6 @@ export class LogsApi {
     return `arn:aws:logs:${region}:${account}:log-group:${name}`;
   }
 
-  private denied(req: AwsRequest, operation: string, groupName: string): LogsReply {
-    const action = `logs:${operation}`;
-    return err(
-      400,
-      'AccessDeniedException',
-      `User: ${req.caller.arn} is not authorized to perform: ${action} on resource: ${this.groupArn(groupName)}:* because no identity-based policy allows the ${action} action`,
-    );
-  }
-
-  private check(req: AwsRequest, operation: string, groupName: string): LogsReply | undefined {
-    return isDenied(this.ctx, `logs:${operation}`) ? this.denied(req, operation, groupName) : undefined;
-  }
-
   /** `logGroupName`, or `logGroupIdentifier` (a name or an ARN). */
   private findGroup(input: Record<string, unknown>): { name: string; group?: LogGroup } | LogsReply {
     const raw = str(input.logGroupName) ?? str(input.logGroupIdentifier);
@@ -105,8 +91,6 @@ export class LogsApi {
   }
 
   private describeLogGroups(req: AwsRequest, input: Record<string, unknown>): LogsReply {
-    const denied = this.check(req, 'DescribeLogGroups', '*');
-    if (denied) return denied;
     const prefix = str(input.logGroupNamePrefix);
     const pattern = str(input.logGroupNamePattern);
     const groups = this.ctx.state.logs.groups.filter(
@@ -120,6 +104,7 @@ export class LogsApi {
         logGroups: page.page.map((g) => ({
           logGroupName: g.logGroupName,
           creationTime: g.creationTime,
+          ...(g.retentionInDays && { retentionInDays: g.retentionInDays }),
           metricFilterCount: 0,
           arn: `${this.groupArn(g.logGroupName)}:*`,
           storedBytes: g.streams.reduce((n, s) => n + s.events.reduce((m, e) => m + e.message.length, 0), 0),
@@ -134,8 +119,6 @@ export class LogsApi {
   private describeLogStreams(req: AwsRequest, input: Record<string, unknown>): LogsReply {
     const found = this.findGroup(input);
     if ('status' in found) return found;
-    const denied = this.check(req, 'DescribeLogStreams', found.name);
-    if (denied) return denied;
     if (!found.group) return err(400, 'ResourceNotFoundException', 'The specified log group does not exist.');
     const prefix = str(input.logStreamNamePrefix);
     const byTime = input.orderBy === 'LastEventTime';
@@ -174,8 +157,6 @@ export class LogsApi {
       ...(str(input.logGroupName) ? [str(input.logGroupName)!] : []),
     ];
     if (names.length === 0) return err(400, 'InvalidParameterException', 'Log group names or identifiers must be specified.');
-    const denied = this.check(req, 'StartQuery', names[0]!);
-    if (denied) return denied;
     const startTime = num(input.startTime);
     const endTime = num(input.endTime);
     const queryString = str(input.queryString);
@@ -223,8 +204,6 @@ export class LogsApi {
 
   /** First poll answers `Running` with no rows, later polls `Complete`: pollers get exercised. */
   private getQueryResults(req: AwsRequest, input: Record<string, unknown>): LogsReply {
-    const denied = this.check(req, 'GetQueryResults', '*');
-    if (denied) return denied;
     const queryId = str(input.queryId);
     const q = queryId ? this.queries.get(queryId) : undefined;
     if (!q) return err(400, 'ResourceNotFoundException', 'Query does not exist.');
@@ -247,8 +226,6 @@ export class LogsApi {
   private filterLogEvents(req: AwsRequest, input: Record<string, unknown>): LogsReply {
     const found = this.findGroup(input);
     if ('status' in found) return found;
-    const denied = this.check(req, 'FilterLogEvents', found.name);
-    if (denied) return denied;
     if (!found.group) return err(400, 'ResourceNotFoundException', 'The specified log group does not exist.');
     const names = strList(input.logStreamNames);
     const prefix = str(input.logStreamNamePrefix);
@@ -280,6 +257,18 @@ export class LogsApi {
       },
     };
   }
+}
+
+/** The log group a Logs request names (its IAM resource): logGroupName/Identifier, or the first of the lists. */
+export function logGroupNamedBy(body: string): string | undefined {
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(body || '{}') as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const raw = str(input.logGroupName) ?? str(input.logGroupIdentifier) ?? strList(input.logGroupNames)[0] ?? strList(input.logGroupIdentifiers)[0];
+  return raw?.startsWith('arn:') ? (raw.split(':log-group:')[1]?.replace(/:\*$/, '') ?? raw) : raw;
 }
 
 function err(status: number, code: string, message: string): LogsReply {

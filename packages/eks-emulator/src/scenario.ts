@@ -28,11 +28,62 @@ export interface ScenarioPrincipal {
   invalid?: boolean;
   /** Role ARNs this principal may assume (STS AssumeRole); others answer `AccessDenied`. */
   canAssume?: string[];
+  /** IAM `CreateDate`, days before the emulator starts (default: older than the cluster and every access entry). */
+  createdDaysAgo?: number;
+  /** The IAM principal no longer exists: `GetRole`/`GetUser` answer `NoSuchEntity` (and a deleted user's keys are gone). */
+  deleted?: boolean;
+  /** Has an IAM policy allowing the EKS write APIs (default: only the cluster creator has). */
+  iamAdmin?: boolean;
+  /** An IAM policy document this principal's AWS calls are evaluated against (EmulatorState.enforcePolicy). */
+  iamPolicy?: IamPolicyDocument;
+}
+
+/** An IAM identity-based policy (Version 2012-10-17), as `eksdoctor policy` prints one. */
+export interface IamPolicyDocument {
+  Version?: string;
+  Statement: IamPolicyStatement[] | IamPolicyStatement;
+}
+
+export interface IamPolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: unknown;
+}
+
+/** When something happened: minutes or days before the emulator starts (exactly one). */
+export interface ScenarioTime {
+  minutesAgo?: number;
+  daysAgo?: number;
+}
+
+/** A call CloudTrail recorded (besides the derived CreateCluster); `by` names a scenario principal. */
+export interface ScenarioCloudTrailEvent extends ScenarioTime {
+  eventName: string;
+  by: string;
+  /** Default `eks.amazonaws.com`; IAM's events (`iam.amazonaws.com`) are recorded in us-east-1 only. */
+  eventSource?: string;
+  /** As CloudTrail records them: URI labels (`name`, `principalArn`, `policyArn`) percent-encoded as sent. Default `{ name: <cluster> }`. */
+  requestParameters?: Record<string, unknown>;
+  responseElements?: Record<string, unknown> | null;
+}
+
+/** A kube-apiserver audit event on kube-system/aws-auth (EKS's audit policy: update/patch/delete at RequestResponse). */
+export interface ScenarioAwsAuthChange extends ScenarioTime {
+  verb: 'create' | 'update' | 'patch' | 'delete';
+  by: string;
+  /** The request's ConfigMap `data` (update/create: all of it; patch: the merged keys). Default: the scenario's awsAuth. */
+  data?: Record<string, string>;
 }
 
 export interface ScenarioAccessPolicy {
   policyArn: string;
   accessScope: { type: 'cluster' | 'namespace'; namespaces?: string[] };
+  /** Set by AssociateAccessPolicy at run time (epoch ms); a scenario's policies are as old as their entry. */
+  associatedAt?: number;
 }
 
 export interface ScenarioAccessEntry {
@@ -41,12 +92,17 @@ export interface ScenarioAccessEntry {
   username?: string;
   kubernetesGroups?: string[];
   policies?: ScenarioAccessPolicy[];
+  /** `createdAt` (and `modifiedAt`), days before the emulator starts (default 20); older than its principal's CreateDate = a re-created principal. */
+  createdDaysAgo?: number;
+  /** Set by the EKS write APIs at run time (epoch ms), never in a scenario file. */
+  createdAt?: number;
+  modifiedAt?: number;
 }
 
 export type FaultKind = 'latency' | 'hang' | 'throttle' | '5xx';
 
 export interface ScenarioFault {
-  service: 'eks' | 'sts' | 'logs' | 'kube' | '*';
+  service: 'eks' | 'sts' | 'logs' | 'cloudtrail' | 'iam' | 'kube' | '*';
   /** AWS operation name (`DescribeCluster`) or Kubernetes path prefix (`/api/v1`); `*` for all. */
   operation?: string;
   kind: FaultKind;
@@ -122,6 +178,10 @@ export interface Scenario {
     logging?: string[];
     /** The log group /aws/eks/<cluster>/cluster does not exist (deleted, or logging just enabled and nothing delivered yet). */
     logGroupMissing?: boolean;
+    /** DescribeCluster `createdAt` and the creator's CreateCluster event (none in CloudTrail when > 90), days ago; default 60. */
+    createdDaysAgo?: number;
+    /** The log group's retention: older log events (authenticator, audit) are gone. Default: never expire. */
+    logRetentionDays?: number;
   };
   /** The aws-auth ConfigMap `data` (raw strings, exactly as stored); absent = no ConfigMap. */
   awsAuth?: { mapRoles?: string; mapUsers?: string; mapAccounts?: string; [key: string]: string | undefined };
@@ -133,7 +193,13 @@ export interface Scenario {
   /** Authenticator log lines already in CloudWatch when the scenario starts; `{{time}}` becomes the line's RFC 3339 time. */
   logs?: { minutesAgo: number; message: string }[];
   faults?: ScenarioFault[];
-  /** IAM actions every principal is denied (`logs:StartQuery`, `eks:DescribeCluster`, `eks:ListAccessEntries`, …). */
+  /** What CloudTrail and the Kubernetes audit log recorded before the emulator started. */
+  history?: {
+    cloudtrail?: ScenarioCloudTrailEvent[];
+    /** Oldest first. */
+    awsAuth?: ScenarioAwsAuthChange[];
+  };
+  /** IAM actions every principal is denied (`logs:StartQuery`, `eks:DescribeCluster`, `cloudtrail:LookupEvents`, `iam:GetRole`, …). */
   deny?: string[];
   /** How the person diagnosing runs `eksdoctor auth` (e.g. an on-call admin's own profile to read aws-auth). */
   run?: { profile?: string; principal?: string };

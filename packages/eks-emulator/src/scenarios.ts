@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
+import { policyProblem } from './iam-policy.js';
 import type { Scenario } from './scenario.js';
 
 import { SCENARIO_DIR } from './paths.js';
@@ -56,7 +57,10 @@ const MODES = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
 const STATUSES = ['ACTIVE', 'CREATING', 'DELETING', 'FAILED', 'UPDATING'];
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 const FAULT_KINDS = ['latency', 'hang', 'throttle', '5xx'];
-const FAULT_SERVICES = ['eks', 'sts', 'logs', 'kube', '*'];
+const FAULT_SERVICES = ['eks', 'sts', 'logs', 'cloudtrail', 'iam', 'kube', '*'];
+/** PutRetentionPolicy's allowed `retentionInDays` (CloudWatch Logs API reference). */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const AWS_AUTH_VERBS = ['create', 'update', 'patch', 'delete'];
 const NOT_MAPPED = ['identity is not mapped', 'Identity is not mapped', 'ARN is not mapped'];
 const RULE_ID = /^[a-z0-9-]+\/[a-z0-9-]+$/;
 
@@ -102,6 +106,13 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
     v.optBoolean(o, 'expired', at);
     v.optBoolean(o, 'invalid', at);
     v.optStringArray(o, 'canAssume', at);
+    v.optNonNegative(o, 'createdDaysAgo', at);
+    v.optBoolean(o, 'deleted', at);
+    v.optBoolean(o, 'iamAdmin', at);
+    if (o.iamPolicy !== undefined) {
+      const refusal = policyProblem(o.iamPolicy);
+      if (refusal) problems.push(`${at}.iamPolicy: ${refusal}`);
+    }
   });
 
   const local = v.object(root.local, 'local');
@@ -145,6 +156,10 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
     for (const t of v.optStringArray(cluster, 'logging', 'cluster') ?? []) {
       if (!LOG_TYPES.includes(t)) problems.push(`cluster.logging: "${t}" is not one of ${LOG_TYPES.join(', ')}`);
     }
+    v.optNonNegative(cluster, 'createdDaysAgo', 'cluster');
+    if (cluster.logRetentionDays !== undefined && !RETENTION_DAYS.includes(cluster.logRetentionDays as number)) {
+      problems.push(`cluster.logRetentionDays: one of CloudWatch Logs' retention values (${RETENTION_DAYS.join(', ')})`);
+    }
   }
 
   if (root.awsAuth !== undefined) {
@@ -162,6 +177,7 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
     v.optString(o, 'type', at);
     v.optString(o, 'username', at);
     v.optStringArray(o, 'kubernetesGroups', at);
+    v.optNonNegative(o, 'createdDaysAgo', at);
     (o.policies === undefined ? [] : v.array(o, 'policies', at)).forEach((p, j) => {
       const pat = `${at}.policies[${j}]`;
       const po = v.object(p, pat);
@@ -205,8 +221,9 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
     });
   }
   for (const action of v.optStringArray(root, 'deny') ?? []) {
-    if (!/^(eks|logs|sts):[A-Za-z]+$/.test(action)) problems.push(`deny: "${action}" is not an IAM action like logs:StartQuery`);
+    if (!/^(eks|logs|sts|cloudtrail|iam):[A-Za-z]+$/.test(action)) problems.push(`deny: "${action}" is not an IAM action like logs:StartQuery`);
   }
+  if (root.history !== undefined) validateHistory(v, problems, root.history, principalNames);
 
   if (root.run !== undefined) {
     const run = v.object(root.run, 'run');
@@ -233,6 +250,43 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
   if (problems.length > 0) throw new ScenarioError(`${source}: invalid scenario:\n  - ${problems.join('\n  - ')}`);
   const scenario = root as unknown as Scenario;
   return { ...scenario, name, kubeconfig: scenario.kubeconfig ?? {}, local: { ...scenario.local, profiles: scenario.local.profiles ?? {} } };
+}
+
+/** `history.cloudtrail` and `history.awsAuth`: each entry names a principal (`by`) and one time. */
+function validateHistory(v: Validator, problems: string[], history: unknown, principals: Set<string>): void {
+  const h = v.object(history, 'history');
+  if (!h) return;
+  const common = (o: Record<string, unknown>, at: string) => {
+    const by = v.string(o, 'by', at);
+    if (by !== undefined && !principals.has(by)) problems.push(`${at}.by: "${by}" is not a principal name`);
+    const given = ['minutesAgo', 'daysAgo'].filter((k) => o[k] !== undefined);
+    if (given.length !== 1) problems.push(`${at}: exactly one of minutesAgo or daysAgo`);
+    for (const k of given) v.optNonNegative(o, k, at);
+  };
+  (h.cloudtrail === undefined ? [] : v.array(h, 'cloudtrail', 'history')).forEach((e, i) => {
+    const at = `history.cloudtrail[${i}]`;
+    const o = v.object(e, at);
+    if (!o) return;
+    const name = v.string(o, 'eventName', at);
+    if (name !== undefined && !/^[A-Z][A-Za-z0-9]+$/.test(name)) problems.push(`${at}.eventName: an API operation name like DeleteAccessEntry`);
+    common(o, at);
+    const source = v.optString(o, 'eventSource', at);
+    if (source !== undefined && !/^[a-z0-9-]+\.amazonaws\.com$/.test(source)) problems.push(`${at}.eventSource: like eks.amazonaws.com`);
+    if (o.requestParameters !== undefined) v.object(o.requestParameters, `${at}.requestParameters`);
+    if (o.responseElements !== undefined && o.responseElements !== null) v.object(o.responseElements, `${at}.responseElements`);
+  });
+  (h.awsAuth === undefined ? [] : v.array(h, 'awsAuth', 'history')).forEach((e, i) => {
+    const at = `history.awsAuth[${i}]`;
+    const o = v.object(e, at);
+    if (!o) return;
+    if (!AWS_AUTH_VERBS.includes(String(o.verb))) problems.push(`${at}.verb: one of ${AWS_AUTH_VERBS.join(', ')}`);
+    common(o, at);
+    if (o.data !== undefined) {
+      for (const [k, val] of Object.entries(v.object(o.data, `${at}.data`) ?? {})) {
+        if (typeof val !== 'string') problems.push(`${at}.data.${k}: ConfigMap data values are strings`);
+      }
+    }
+  });
 }
 
 /** The principal name behind the shell's profile (local.env.AWS_PROFILE, else `default`). */
@@ -281,6 +335,11 @@ class Validator {
 
   optBoolean(o: Record<string, unknown>, key: string, parent = ''): void {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') this.problems.push(`${this.at(parent, key)}: must be true or false`);
+  }
+
+  optNonNegative(o: Record<string, unknown>, key: string, parent = ''): void {
+    const val = o[key];
+    if (val !== undefined && (typeof val !== 'number' || !Number.isFinite(val) || val < 0)) this.problems.push(`${this.at(parent, key)}: a non-negative number`);
   }
 
   optStringArray(o: Record<string, unknown>, key: string, parent = ''): string[] | undefined {

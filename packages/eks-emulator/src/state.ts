@@ -3,14 +3,22 @@
  * plus AssumeRole sessions), the CloudWatch Logs store, the request journal and the fault budget.
  * The AWS endpoint and the Kubernetes API server both read and write it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { Scenario, ScenarioFault } from './scenario.js';
+import type { IamPolicyDocument, Scenario, ScenarioFault, ScenarioPrincipal } from './scenario.js';
+import { seedAwsAuthHistory } from './audit-history.js';
+import { CloudTrailStore } from './cloudtrail-store.js';
 import { LogStore } from './logs-store.js';
 import { writeServiceError, type ServiceName } from './errors.js';
+import { parsePolicy, type ParsedStatement } from './iam-policy.js';
+import { accountOf, fakeUniqueId, identityOfPrincipal, isRoleArn, roleNameOf, type IssuedIdentity } from './state-identity.js';
+
+export { accountOf, fakeUniqueId, identityOfPrincipal, isRoleArn, roleNameOf, type IssuedIdentity } from './state-identity.js';
+
+export type EmulatedService = 'eks' | 'sts' | 'logs' | 'cloudtrail' | 'iam' | 'kube';
 
 export interface RecordedRequest {
-  service: 'eks' | 'sts' | 'logs' | 'kube';
+  service: EmulatedService;
   operation: string;
   method: string;
   path: string;
@@ -19,75 +27,27 @@ export interface RecordedRequest {
   at: number;
 }
 
-export interface IssuedIdentity {
-  arn: string;
-  userId: string;
-  accountId: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  sessionName?: string;
-  expired?: boolean;
-  invalid?: boolean;
-}
-
-/** Stable fake unique ID (`AIDA…`/`AROA…` + 17 chars) so repeated runs print the same IDs. */
-export function fakeUniqueId(prefix: 'AIDA' | 'AROA', arn: string): string {
-  const digest = createHash('sha256').update(arn).digest();
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let id = prefix;
-  for (let i = 0; i < 17; i++) id += alphabet[digest[i]! % 32];
-  return id;
-}
-
-/** `arn:aws:iam::A:role/path/R` → `R` (session ARNs never carry the path: aws-iam-authenticator pkg/arn). */
-export function roleNameOf(roleArn: string): string {
-  const resource = roleArn.split(':').slice(5).join(':');
-  return resource.split('/').pop() ?? resource;
-}
-
-export function isRoleArn(arn: string): boolean {
-  return /^arn:aws[\w-]*:iam::\d{12}:role\//.test(arn);
-}
-
-export function accountOf(arn: string): string {
-  return arn.split(':')[4] ?? '';
-}
-
-/** The identity STS reports for a scenario principal: a role principal's keys belong to a session of it. */
-export function identityOfPrincipal(p: Scenario['principals'][number], defaultSessionName: string): IssuedIdentity {
-  const accountId = accountOf(p.arn);
-  if (isRoleArn(p.arn)) {
-    const sessionName = p.sessionName ?? defaultSessionName;
-    const roleId = p.userId ?? fakeUniqueId('AROA', p.arn);
-    return {
-      arn: `arn:aws:sts::${accountId}:assumed-role/${roleNameOf(p.arn)}/${sessionName}`,
-      userId: `${roleId}:${sessionName}`,
-      accountId,
-      accessKeyId: p.accessKeyId,
-      secretAccessKey: p.secretAccessKey,
-      sessionToken: p.sessionToken,
-      sessionName,
-      expired: p.expired,
-      invalid: p.invalid,
-    };
-  }
-  return {
-    arn: p.arn,
-    userId: p.userId ?? fakeUniqueId('AIDA', p.arn),
-    accountId,
-    accessKeyId: p.accessKeyId,
-    secretAccessKey: p.secretAccessKey,
-    sessionToken: p.sessionToken,
-    expired: p.expired,
-    invalid: p.invalid,
-  };
+/** The scenario principal behind a caller: its own keys, or a session of its role (AssumeRole, a role principal's keys). */
+export function principalOfCaller(scenario: Scenario, caller: IssuedIdentity): ScenarioPrincipal | undefined {
+  const byKey = scenario.principals.find((p) => p.accessKeyId === caller.accessKeyId);
+  if (byKey) return byKey;
+  const m = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(caller.arn);
+  if (!m) return undefined;
+  return scenario.principals.find((p) => isRoleArn(p.arn) && accountOf(p.arn) === m[1] && roleNameOf(p.arn) === m[2]);
 }
 
 export class EmulatorState {
   readonly scenario: Scenario;
   readonly requests: RecordedRequest[] = [];
   readonly logs: LogStore;
+  /** CloudTrail event history of the account (LookupEvents), with the scenario's history already in it. */
+  readonly cloudtrail: CloudTrailStore;
+  /** "Now" for the scenario's relative times (N days ago), fixed at construction so a run is consistent. */
+  readonly startedAt = Date.now();
+  /** Principals (IAM ARN or access key) whose AWS calls are evaluated against an IAM policy document. */
+  private readonly enforced = new Map<string, ParsedStatement[]>();
+  /** Called when aws-auth, access entries or the authentication mode change (the authenticator drops what it cached). */
+  private readonly mappingListeners: (() => void)[] = [];
   /** Extra latency for every call (benchmarks); applied when no scenario fault matches. */
   latencyMs = 0;
   /**
@@ -109,7 +69,42 @@ export class EmulatorState {
       this.identities.set(p.accessKeyId, identityOfPrincipal(p, `${p.name}-session`));
     }
     this.faults = (scenario.faults ?? []).map((f) => ({ ...f }));
-    this.logs = new LogStore(scenario);
+    this.logs = new LogStore(scenario, this.startedAt);
+    this.cloudtrail = new CloudTrailStore(scenario, this.startedAt);
+    for (const p of scenario.principals) if (p.iamPolicy) this.enforcePolicy(p.arn, p.iamPolicy);
+    seedAwsAuthHistory(this);
+  }
+
+  /**
+   * From now on, the AWS calls of this principal (its IAM ARN, a session ARN of its role, or an access
+   * key) are allowed only as `policy` allows them; throws when the document cannot be enforced
+   * (e.g. it has a Condition, which the evaluator does not evaluate).
+   */
+  enforcePolicy(principalArnOrAccessKey: string, policy: IamPolicyDocument | unknown): void {
+    const parsed = parsePolicy(policy);
+    if (!parsed.ok) throw new Error(`enforcePolicy(${principalArnOrAccessKey}): refused: ${parsed.problem}`);
+    this.enforced.set(principalArnOrAccessKey, parsed.statements);
+  }
+
+  /** The enforced policy that applies to this caller, if any: by key, by session ARN, then by its principal's ARN. */
+  enforcedPolicyFor(caller: IssuedIdentity): ParsedStatement[] | undefined {
+    return (
+      this.enforced.get(caller.accessKeyId) ??
+      this.enforced.get(caller.arn) ??
+      (() => {
+        const p = principalOfCaller(this.scenario, caller);
+        return p ? this.enforced.get(p.arn) : undefined;
+      })()
+    );
+  }
+
+  onMappingChange(listener: () => void): void {
+    this.mappingListeners.push(listener);
+  }
+
+  /** aws-auth, an access entry or the authentication mode changed: the authenticator must see it at once (EKS watches them). */
+  mappingChanged(): void {
+    for (const l of this.mappingListeners) l();
   }
 
   /** Trusts presigned tokens made for this STS endpoint (`http://127.0.0.1:4566` or `host:port`); `localhost` and `127.0.0.1` name the same one. */
@@ -158,7 +153,7 @@ export class EmulatorState {
   }
 
   /** The fault configured for this call, consuming one of its `count`. */
-  takeFault(service: 'eks' | 'sts' | 'logs' | 'kube', operation: string): ScenarioFault | undefined {
+  takeFault(service: EmulatedService, operation: string): ScenarioFault | undefined {
     for (const f of this.faults) {
       if (f.service !== '*' && f.service !== service) continue;
       if (!operationMatches(f.operation, service, operation)) continue;

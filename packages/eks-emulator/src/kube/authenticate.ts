@@ -14,7 +14,7 @@ import { CLUSTER_ID_HEADER, verifyTokenFormat, type PresignedRequest } from '../
 import type { ScenarioAccessPolicy } from '../scenario.js';
 import type { EmulatorState } from '../state.js';
 import { answerPresignedCall } from '../sts-presigned.js';
-import { awsAuthStoreOf, mapCaller, type KubeCaller } from './mapping.js';
+import { awsAuthStoreOf, mapCaller, principalArnOf, type KubeCaller } from './mapping.js';
 
 export interface AuthenticatedUser {
   username: string;
@@ -40,12 +40,47 @@ function stsErrorBody(code: string, message: string): string {
   return JSON.stringify({ Error: { Code: code, Message: message, Type: 'Sender' }, RequestId: randomUUID() });
 }
 
+/**
+ * The Kubernetes user a verified AWS identity becomes, under the cluster's configuration as it is now
+ * (pkg/server authenticateEndpoint after the mappers): the authenticator and the audit history share it.
+ */
+export function kubeUserOf(
+  state: EmulatorState,
+  identity: AuthenticatorIdentity,
+  awsAuth: MapStore | undefined,
+): { ok: true; user: AuthenticatedUser; mappedGroups: string[] } | { ok: false; error?: string } {
+  const caller: KubeCaller = { ...identity, principalArn: principalArnOf(state.scenario, identity.canonicalArn) };
+  const mapping = mapCaller(state.scenario, caller, awsAuth, state.startedAt);
+  if (!mapping.ok) return mapping;
+  // pkg/server: uid is aws-iam-authenticator:<account>:<principal id>.
+  const uid = `aws-iam-authenticator:${identity.accountId}:${identity.userId}`;
+  return {
+    ok: true,
+    mappedGroups: mapping.groups,
+    user: {
+      username: mapping.username,
+      uid,
+      groups: [...mapping.groups.filter((g) => g !== 'system:authenticated'), 'system:authenticated'],
+      extra: extraOf(identity),
+      via: mapping.via,
+      accessPolicies: mapping.accessPolicies,
+      entryPrincipalArn: mapping.entryPrincipalArn,
+    },
+  };
+}
+
 export class EksAuthenticator {
   private readonly cache = new Map<string, { at: number; result: AuthenticationResult }>();
-  private readonly awsAuth: MapStore | undefined;
+  private awsAuth: MapStore | undefined;
 
   constructor(private readonly state: EmulatorState) {
     this.awsAuth = awsAuthStoreOf(state.scenario);
+    // EKS's authenticator watches aws-auth and the access entries: a change applies to the next request,
+    // so neither the parsed ConfigMap nor a cached (API server side) answer may outlive it.
+    state.onMappingChange(() => {
+      this.awsAuth = awsAuthStoreOf(state.scenario);
+      this.cache.clear();
+    });
   }
 
   /** `client` is the remote address the authenticator logs (`client=`). */
@@ -83,28 +118,15 @@ export class EksAuthenticator {
     const identity = verified.identity;
     this.log(stsResponseLine(r, identity), r);
 
-    const caller: KubeCaller = { ...identity, principalArn: this.principalArnOf(identity.canonicalArn) };
-    const mapping = mapCaller(scenario, caller, this.awsAuth);
-    if (!mapping.ok) {
-      const error = mapping.error ?? scenario.notMappedMessage ?? 'identity is not mapped';
+    const mapped = kubeUserOf(this.state, identity, this.awsAuth);
+    if (!mapped.ok) {
+      const error = mapped.error ?? scenario.notMappedMessage ?? 'identity is not mapped';
       this.log(mappingDeniedLine(r, identity, error), r);
       return { ok: false, error };
     }
-    // pkg/server: uid is aws-iam-authenticator:<account>:<principal id>.
-    const uid = `aws-iam-authenticator:${identity.accountId}:${identity.userId}`;
-    this.log(grantedLine(r, identity, { username: mapping.username, uid, groups: mapping.groups }), r);
-    return {
-      ok: true,
-      user: {
-        username: mapping.username,
-        uid,
-        groups: [...mapping.groups.filter((g) => g !== 'system:authenticated'), 'system:authenticated'],
-        extra: extraOf(identity),
-        via: mapping.via,
-        accessPolicies: mapping.accessPolicies,
-        entryPrincipalArn: mapping.entryPrincipalArn,
-      },
-    };
+    const { user } = mapped;
+    this.log(grantedLine(r, identity, { username: user.username, uid: user.uid, groups: mapped.mappedGroups }), r);
+    return { ok: true, user };
   }
 
   /**
@@ -128,18 +150,6 @@ export class EksAuthenticator {
     }
     const id = answer.identity;
     return { ok: true, result: { Arn: id.arn, Account: id.accountId, UserId: id.userId } };
-  }
-
-  /** The IAM principal behind a canonical ARN, with its path when the scenario knows the role. */
-  private principalArnOf(canonicalArn: string): string {
-    const c = parseArn(canonicalArn);
-    if (!c.ok || !c.arn.resource.startsWith('role/')) return canonicalArn;
-    const name = c.arn.resource.split('/').pop()!.toLowerCase();
-    const known = this.state.scenario.principals.find((p) => {
-      const q = parseArn(p.arn);
-      return q.ok && q.arn.resource.startsWith('role/') && q.arn.accountId === c.arn.accountId && q.arn.resource.split('/').pop()!.toLowerCase() === name;
-    });
-    return known?.arn ?? canonicalArn;
   }
 }
 

@@ -11,6 +11,7 @@ import { mapThroughConfigMap } from '../authenticator/config-map-mapper.js';
 import type { AuthenticatorIdentity } from '../authenticator/identity.js';
 import { renderMapping, type PrivateDnsLookup } from '../authenticator/templates.js';
 import type { AuthenticationMode, Scenario, ScenarioAccessEntry, ScenarioAccessPolicy } from '../scenario.js';
+import { accessEntryCreatedAt, clusterAgeDays, principalCreatedAt } from '../timeline.js';
 
 export const CLUSTER_ADMIN_POLICY_ARN = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
@@ -66,12 +67,27 @@ function bootstrapCreatorArn(scenario: Scenario): string | undefined {
  */
 export function effectiveAccessEntries(scenario: Scenario): ScenarioAccessEntry[] {
   const entries = [...(scenario.accessEntries ?? [])];
-  if (authenticationModeOf(scenario) === 'CONFIG_MAP') return entries;
+  if (materialized.has(scenario) || authenticationModeOf(scenario) === 'CONFIG_MAP') return entries;
   const creator = bootstrapCreatorArn(scenario);
   if (creator && !entries.some((e) => samePrincipal(e.principalArn, creator))) {
-    entries.push({ principalArn: creator, type: 'STANDARD', policies: [{ policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: 'cluster' } }] });
+    entries.push({ principalArn: creator, type: 'STANDARD', policies: [{ policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: 'cluster' } }], createdDaysAgo: clusterAgeDays(scenario) });
   }
   return entries;
+}
+
+/** Scenarios whose access entries are held as EKS holds them (the creator's included), so that deleting one sticks. */
+const materialized = new WeakSet<Scenario>();
+
+/**
+ * Makes the access entries a list the EKS write APIs change: the creator's entry becomes an ordinary one
+ * (in API modes), and is not added again once deleted. Returns the list.
+ */
+export function materializeAccessEntries(scenario: Scenario): ScenarioAccessEntry[] {
+  if (!materialized.has(scenario)) {
+    scenario.accessEntries = effectiveAccessEntries(scenario);
+    if (authenticationModeOf(scenario) !== 'CONFIG_MAP') materialized.add(scenario);
+  }
+  return (scenario.accessEntries ??= []);
 }
 
 /** The aws-auth ConfigMap as the authenticator holds it after ParseMap; undefined when there is none. */
@@ -90,12 +106,34 @@ export function emulatedEc2(region: string): PrivateDnsLookup {
   };
 }
 
+/** The IAM principal behind a canonical ARN, with its path when the scenario knows the role (session ARNs drop it). */
+export function principalArnOf(scenario: Scenario, canonicalArn: string): string {
+  const c = parseArn(canonicalArn);
+  if (!c.ok || !c.arn.resource.startsWith('role/')) return canonicalArn;
+  const name = c.arn.resource.split('/').pop()!.toLowerCase();
+  const known = scenario.principals.find((p) => {
+    const q = parseArn(p.arn);
+    return q.ok && q.arn.resource.startsWith('role/') && q.arn.accountId === c.arn.accountId && q.arn.resource.split('/').pop()!.toLowerCase() === name;
+  });
+  return known?.arn ?? canonicalArn;
+}
+
+/**
+ * EKS keeps the principal's unique ID in the entry (access-entries.html: a deleted and re-created
+ * principal with the same ARN no longer matches): an entry made before its principal's CreateDate
+ * belongs to the old principal.
+ */
+function entryOutlivedItsPrincipal(scenario: Scenario, entry: ScenarioAccessEntry, startedAt: number): boolean {
+  const p = scenario.principals.find((q) => samePrincipal(q.arn, entry.principalArn));
+  return !!p && accessEntryCreatedAt(entry, startedAt) < principalCreatedAt(scenario, p, startedAt);
+}
+
 /** Maps a verified caller; the aws-auth store is passed in so the server parses the ConfigMap once. */
-export function mapCaller(scenario: Scenario, caller: KubeCaller, awsAuth: MapStore | undefined): KubeMapping {
+export function mapCaller(scenario: Scenario, caller: KubeCaller, awsAuth: MapStore | undefined, startedAt: number = Date.now()): KubeMapping {
   const mode = authenticationModeOf(scenario);
   const ec2 = emulatedEc2(scenario.region);
   if (mode !== 'CONFIG_MAP') {
-    const entry = effectiveAccessEntries(scenario).find((e) => samePrincipal(e.principalArn, caller.principalArn));
+    const entry = effectiveAccessEntries(scenario).find((e) => samePrincipal(e.principalArn, caller.principalArn) && !entryOutlivedItsPrincipal(scenario, e, startedAt));
     if (entry) {
       const rendered = renderMapping({ username: accessEntryUsername(entry), groups: entry.kubernetesGroups ?? [] }, caller, ec2);
       if (!rendered.ok) return { ok: false, error: `mapper ${ACCESS_ENTRY_MAPPER} renderTemplates error: ${rendered.error}` };

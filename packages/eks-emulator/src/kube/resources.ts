@@ -6,6 +6,20 @@
 import { createHash } from 'node:crypto';
 import type { Scenario } from '../scenario.js';
 import { bootstrapRbac, type RbacBinding, type RbacRole } from './rbac.js';
+import { clusterAgeDays } from '../timeline.js';
+
+/** resourceVersion of the scenario's aws-auth: above every version its history (audit-history.ts) gave it. */
+export const AWS_AUTH_LIVE_VERSION = 90_000;
+
+/** The aws-auth ConfigMap object, as GET and the audit log's responseObject show it. */
+export function awsAuthObject(data: Record<string, string>, createdAt: number, resourceVersion: number): Record<string, unknown> {
+  return {
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    metadata: { name: 'aws-auth', namespace: 'kube-system', uid: uidOf('kube-system/aws-auth/'), resourceVersion: String(resourceVersion), creationTimestamp: new Date(createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    data,
+  };
+}
 
 export interface ResourceType {
   group: string;
@@ -121,7 +135,8 @@ export class ClusterObjects {
     ];
     if (scenario.awsAuth) {
       const data = Object.fromEntries(Object.entries(scenario.awsAuth).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      configMaps.push({ metadata: meta('aws-auth', 'kube-system', 20), data });
+      // Written when the first nodes joined, right after the cluster was created (its history is older than the live object's version).
+      configMaps.push({ metadata: { ...meta('aws-auth', 'kube-system', clusterAgeDays(scenario)), resourceVersion: String(AWS_AUTH_LIVE_VERSION) }, data });
     }
     this.byResource.set('configmaps', configMaps);
     // Served so `kubectl get secrets` and can-i checks resolve the type; empty, so nothing secret-shaped is ever returned.
@@ -156,9 +171,32 @@ export class ClusterObjects {
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.list(resource, namespace).find((o) => o.metadata.name === name);
   }
+
+  /** The next resourceVersion, above every one handed out so far. */
+  nextResourceVersion(): string {
+    return String(++this.resourceVersion);
+  }
+
+  private resourceVersion = AWS_AUTH_LIVE_VERSION;
+
+  /** Stores a created or replaced object (writes.ts); a binding also joins the RBAC authorizer's list. */
+  put(resource: string, obj: KubeObject, binding?: RbacBinding): void {
+    const all = this.byResource.get(resource) ?? [];
+    const at = all.findIndex((o) => o.metadata.name === obj.metadata.name && o.metadata.namespace === obj.metadata.namespace);
+    if (at >= 0) all[at] = obj;
+    else all.push(obj);
+    this.byResource.set(resource, all);
+    if (binding) this.bindings.push(binding);
+  }
+
+  remove(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const all = this.byResource.get(resource) ?? [];
+    const at = all.findIndex((o) => o.metadata.name === name && o.metadata.namespace === namespace);
+    return at >= 0 ? all.splice(at, 1)[0] : undefined;
+  }
 }
 
-function uidOf(seed: string): string {
+export function uidOf(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }

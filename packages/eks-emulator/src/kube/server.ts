@@ -26,6 +26,9 @@ import {
 } from './status.js';
 import { toTable, wantsTable } from './table.js';
 import { createServingCertificates } from './tls.js';
+import { auditEventOf, type AuditedRequest } from '../audit-log.js';
+import { capturedObjectsOf } from './audit-capture.js';
+import { parseObject, readBody, serveWrite } from './writes.js';
 
 export interface KubeApiServer {
   url: string;
@@ -33,7 +36,6 @@ export interface KubeApiServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const ANONYMOUS = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
 interface Context {
@@ -54,7 +56,7 @@ export async function startKubeApiServer(state: EmulatorState, opts: { host: str
     state,
     authenticator: new EksAuthenticator(state),
     rbac: new RbacAuthorizer(roles, bindings),
-    objects: new ClusterObjects(state.scenario, { roles, bindings }, new Date()),
+    objects: new ClusterObjects(state.scenario, { roles, bindings }, new Date(state.startedAt)),
     serverAddress: '',
   };
   const server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
@@ -93,25 +95,69 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   res.on('close', () => {
     ctx.state.record({ service: 'kube', operation, method, path: url.pathname, mutating, status: res.headersSent ? res.statusCode : 0 });
   });
+  const receivedAt = Date.now();
 
   if ((await applyFault(ctx.state.takeFault('kube', url.pathname), res, 'kube')) === 'handled') return;
 
   const authenticated = authenticateRequest(ctx, req);
+  // Requests that fail authentication carry no user to audit; everything after is audited (audit-log.ts).
   if (authenticated === 'unauthorized') return writeStatus(res, UNAUTHORIZED);
   const impersonated = impersonate(ctx, authenticated ?? ANONYMOUS, req);
   if ('denied' in impersonated) return writeStatus(res, impersonated.denied);
   const user = impersonated.user;
   const subject: AuthorizationSubject = user ?? ANONYMOUS;
   const decision = authorize(ctx.rbac, subject, attrs);
+  res.on('finish', () => audit(ctx, req, res, { info, url, subject, allowed: decision.allowed, reason: decision.reason, receivedAt }));
   if (!decision.allowed) return writeStatus(res, forbiddenStatus(subject.username, attrs, decision.reason));
 
   if (!info.isResourceRequest) return serveNonResource(ctx, info.path, method, res);
   const type = findResourceType(info.group, info.version, info.resource);
   if (!type || info.subresource !== undefined) return writeStatus(res, notFoundStatus());
   if (isReview) return serveReview(ctx, type, user ?? undefined, subject, await readJsonBody(req), res);
-  if (MUTATING_VERBS.has(info.verb)) return writeStatus(res, methodNotAllowedStatus(type.resource, info.verb, type.group));
+  if (MUTATING_VERBS.has(info.verb)) return serveWrite({ state: ctx.state, objects: ctx.objects }, { verb: info.verb, type, namespace: info.namespace, name: info.name }, req, res);
   if (info.verb === 'watch') return writeStatus(res, methodNotAllowedStatus(type.resource, 'watch', type.group));
   return serveRead(ctx, type, info, attrs, req.headers.accept, res);
+}
+
+/** Appends the request's audit event to the cluster's audit log (a no-op when the `audit` log type is off). */
+function audit(
+  ctx: Context,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: { info: RequestInfo; url: URL; subject: AuthorizationSubject; allowed: boolean; reason: string; receivedAt: number },
+): void {
+  const { info } = r;
+  const current = info.isResourceRequest && info.name ? ctx.objects.get(info.resource, info.namespace, info.name) : undefined;
+  const request: AuditedRequest = {
+    verb: info.verb,
+    path: r.url.pathname,
+    requestURI: r.url.pathname + r.url.search,
+    ...(info.isResourceRequest && {
+      resource: {
+        group: info.group,
+        version: info.version,
+        resource: info.resource,
+        subresource: info.subresource,
+        namespace: info.resource === 'namespaces' ? undefined : info.namespace,
+        name: info.name,
+        ...(current && { uid: String(current.metadata.uid ?? ''), resourceVersion: String(current.metadata.resourceVersion ?? '') }),
+      },
+    }),
+  };
+  const who = r.subject as AuthorizationSubject & { uid?: string; extra?: Record<string, string[]> };
+  const event = auditEventOf({
+    request,
+    user: { username: who.username, uid: who.uid || undefined, groups: who.groups, extra: who.extra && Object.keys(who.extra).length ? who.extra : undefined },
+    sourceIP: req.socket.remoteAddress ?? '127.0.0.1',
+    userAgent: String(req.headers['user-agent'] ?? ''),
+    code: res.statusCode,
+    receivedAt: r.receivedAt,
+    completedAt: Date.now(),
+    decision: r.allowed ? 'allow' : 'forbid',
+    reason: r.reason,
+    ...capturedObjectsOf(res),
+  });
+  if (event) ctx.state.logs.appendAudit(event, r.receivedAt);
 }
 
 /** undefined = anonymous (no bearer token); 'unauthorized' = a token that failed authentication. */
@@ -266,19 +312,7 @@ function serveReview(
 }
 
 async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return isRecord(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseObject(await readBody(req));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

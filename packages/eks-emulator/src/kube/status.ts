@@ -4,6 +4,7 @@
  * `error: You must be logged in to the server (Unauthorized)`, `Error from server (Forbidden): …`.
  */
 import type { ServerResponse } from 'node:http';
+import { keepResponseObject } from './audit-capture.js';
 import type { RequestAttributes } from './rbac.js';
 
 export interface StatusBody {
@@ -46,10 +47,10 @@ export function notFoundStatus(resource?: string, name?: string, group = ''): St
   return statusBody(404, 'NotFound', `${qualified} "${name}" not found`, { name, ...(group ? { group } : {}), kind: resource });
 }
 
-/** errors.NewMethodNotSupported wording; the emulator is read-only, so every write ends here. */
+/** errors.NewMethodNotSupported wording, for the writes the emulator does not serve. */
 export function methodNotAllowedStatus(resource: string, verb: string, group = ''): StatusBody {
   const qualified = group ? `${resource}.${group}` : resource;
-  return statusBody(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualified}" (the eksdoctor emulator is read-only)`, {
+  return statusBody(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualified}" by the eksdoctor emulator`, {
     ...(group ? { group } : {}),
     kind: resource,
   });
@@ -60,6 +61,7 @@ export function badRequestStatus(message: string): StatusBody {
 }
 
 export function writeJson(res: ServerResponse, code: number, body: unknown): void {
+  keepResponseObject(res, body);
   const text = JSON.stringify(body);
   res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache, private' });
   res.end(text);
