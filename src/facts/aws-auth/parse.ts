@@ -86,15 +86,21 @@ function readAccounts(accounts: string[], skipped: { line: number; kind: string 
   for (const s of skipped) problem('invalid-yaml', { section: 'mapAccounts', line: locate('mapAccounts', s.line), reason: `a mapAccounts entry is a ${s.kind}, not an account ID` });
 }
 
-/** A JSON value as the user wrote it, for messages: `on` (a boolean), a list, a mapping. */
+/** A JSON value as the user wrote it, for messages: `a list`, `the boolean \`on\``. */
 function described(value: JsonValue): string {
   if (typeof value === 'string') return 'a string';
   if (value instanceof JsonArray) return 'a list';
   if (value instanceof JsonObject) return 'a mapping';
   if (value.kind === 'null') return 'empty';
-  const word = value.kind === 'bool' ? 'boolean' : 'number';
-  // YAML 1.1 (yaml.v2) reads on/off/yes/no/y/n as booleans and 012, 0x1F, 1_000 as numbers: say which text did it.
-  return `the ${word} \`${value.text}\` (YAML 1.1 reads it as a ${word}; quote it to keep a string)`;
+  return `the ${value.kind === 'bool' ? 'boolean' : 'number'} \`${value.text}\``;
+}
+
+/** Why a plain word is not a string: YAML 1.1 (yaml.v2) reads on/off/yes/no/y/n as booleans and 012, 0x1F, 1_000 as numbers. */
+function yaml11Hint(values: JsonValue[]): string {
+  const read = values
+    .filter((v): v is { kind: 'bool' | 'number'; text: string } => typeof v === 'object' && 'kind' in v && v.kind !== 'null')
+    .map((v) => `\`${v.text}\` as a ${v.kind === 'bool' ? 'boolean' : 'number'}`);
+  return read.length > 0 ? ` (YAML 1.1 reads unquoted ${read.join(' and ')}: quote ${read.length > 1 ? 'them' : 'it'})` : '';
 }
 
 function readMappings(section: 'mapRoles' | 'mapUsers', entries: DecodedEntry[], config: AwsAuthConfig, locate: Locate, problem: Report): void {
@@ -134,7 +140,7 @@ function readMappings(section: 'mapRoles' | 'mapUsers', entries: DecodedEntry[],
         const written = keyOf(arnField);
         const reason = !written || written.value === '' || (typeof written.value !== 'string' && jsonKind(written.value) === 'null')
           ? `entry ${entry} has no ${arnField}; the authenticator drops it`
-          : `${arnField} is ${described(written.value)}, not a string; the authenticator drops the entry`;
+          : `${arnField} is ${described(written.value)}, not a string${yaml11Hint([written.value])}; the authenticator drops the entry`;
         problem('invalid-yaml', { section, entry, line: at(arnField), reason, dropped: 'entry' });
       }
       continue;
@@ -158,12 +164,13 @@ function readMappings(section: 'mapRoles' | 'mapUsers', entries: DecodedEntry[],
 function reportTypeErrors(k: DecodedKey, at: { section: 'mapRoles' | 'mapUsers'; entry: number; arn: string }, locate: Locate, problem: Report): void {
   const line = locate(at.section, k.line);
   if (k.field === 'username' && k.typeError) {
-    problem('invalid-yaml', { ...at, line, reason: `username is ${described(k.value)}, not a string; the authenticator ignores it` });
+    problem('invalid-yaml', { ...at, line, reason: `username is ${described(k.value)}, not a string${yaml11Hint([k.value])}; the authenticator ignores it` });
   } else if (k.field === 'groups' && k.typeError) {
-    problem('invalid-yaml', { ...at, line, reason: `groups is ${described(k.value)}, not a list; the authenticator ignores it and maps the entry with no groups` });
+    problem('invalid-yaml', { ...at, line, reason: `groups is ${described(k.value)}, not a list${yaml11Hint([k.value])}; the authenticator ignores it and maps the entry with no groups` });
   } else if (k.field === 'groups' && k.badItems) {
     const items = k.badItems.map((b) => `item ${b.index + 1} is ${described(b.value)}`).join(', ');
-    problem('invalid-yaml', { ...at, line, reason: `groups ${items}, not a string; the authenticator keeps an empty group in its place` });
+    const hint = yaml11Hint(k.badItems.map((b) => b.value));
+    problem('invalid-yaml', { ...at, line, reason: `groups ${items}, not a string${hint}; the authenticator keeps an empty group in its place` });
   }
 }
 
