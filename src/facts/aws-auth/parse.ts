@@ -86,13 +86,13 @@ function readAccounts(accounts: string[], skipped: { line: number; kind: string 
   for (const s of skipped) problem('invalid-yaml', { section: 'mapAccounts', line: locate('mapAccounts', s.line), reason: `a mapAccounts entry is a ${s.kind}, not an account ID` });
 }
 
-/** A JSON value as the user wrote it, for messages: `a list`, `the boolean \`on\``. */
+/** A JSON value as the user wrote it, for messages: `a list`, `a boolean (\`on\`)`. */
 function described(value: JsonValue): string {
   if (typeof value === 'string') return 'a string';
   if (value instanceof JsonArray) return 'a list';
   if (value instanceof JsonObject) return 'a mapping';
   if (value.kind === 'null') return 'empty';
-  return `the ${value.kind === 'bool' ? 'boolean' : 'number'} \`${value.text}\``;
+  return `a ${value.kind === 'bool' ? 'boolean' : 'number'} (\`${value.text}\`)`;
 }
 
 /** Why a plain word is not a string: YAML 1.1 (yaml.v2) reads on/off/yes/no/y/n as booleans and 012, 0x1F, 1_000 as numbers. */
@@ -170,7 +170,7 @@ function reportTypeErrors(k: DecodedKey, at: { section: 'mapRoles' | 'mapUsers';
   } else if (k.field === 'groups' && k.badItems) {
     const items = k.badItems.map((b) => `item ${b.index + 1} is ${described(b.value)}`).join(', ');
     const hint = yaml11Hint(k.badItems.map((b) => b.value));
-    problem('invalid-yaml', { ...at, line, reason: `groups ${items}, not a string${hint}; the authenticator keeps an empty group in its place` });
+    problem('invalid-yaml', { ...at, line, reason: `groups contains an item that is not a string (${items})${hint}; the authenticator keeps an empty group in its place` });
   }
 }
 

@@ -53,7 +53,7 @@ export function unmarshalYamlV2(source: string, target: YamlV2Target): YamlV2Rea
     // A key that runs on over lines is an error where the next line's `:` stands, as libyaml reports it.
     const runOn = doc.errors.find((e) => e.code === 'MULTILINE_IMPLICIT_KEY');
     const line = runOn ? lineOf(runOn.pos[1] - 1) : lineOf(error.pos[0]);
-    return { ok: false, reason: error.code === 'RESOURCE_EXHAUSTION' ? 'the YAML is nested too deeply to read' : firstLine(error.message), line };
+    return { ok: false, reason: error.code === 'RESOURCE_EXHAUSTION' ? TOO_DEEP : firstLine(error.message), line };
   }
   if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.1') return { ok: false, reason: 'found incompatible YAML document (yaml.v2 reads YAML 1.1 only)', line: 1 };
   const syntax = libyamlSyntaxError(text, doc as Document.Parsed);
@@ -65,7 +65,7 @@ export function unmarshalYamlV2(source: string, target: YamlV2Target): YamlV2Rea
     return { ok: true, value, ...(extraDocumentLine !== undefined && { extraDocumentLine }) };
   } catch (err) {
     // A RangeError is JavaScript's stack giving out before yaml.v2's 10,000 levels would.
-    const reason = err instanceof RangeError ? 'the YAML is nested too deeply to read' : err instanceof Error ? err.message : String(err);
+    const reason = err instanceof RangeError ? TOO_DEEP : err instanceof Error ? err.message : String(err);
     return { ok: false, reason, line: decoder.line, ...(decoder.partial && { partial: decoder.partial }) };
   }
 }
@@ -89,6 +89,9 @@ function parseOnce(text: string): { text: string; lines: LineCounter; list: Docu
   const docs = parseAllDocuments(text, { version: '1.1', schema: 'failsafe', uniqueKeys: false, merge: false, lineCounter: lines, prettyErrors: false });
   return { text, lines, list: (Array.isArray(docs) ? docs : [docs]) as Document.Parsed[] };
 }
+
+/** Past the depth the `yaml` package (or this decoder) can follow; yaml.v2 itself allows 10,000 levels. */
+const TOO_DEEP = 'exceeded max depth: the YAML nests deeper than eksdoctor can follow';
 
 /** An empty node, which yaml.v2 resolves to nil. */
 const NULL: GoLiteral = { kind: 'null', text: '' };
