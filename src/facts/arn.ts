@@ -2,6 +2,7 @@
  * IAM principal ARNs as the EKS authenticator sees them.
  * Canonicalization follows aws-iam-authenticator pkg/arn/arn.go (Canonicalize).
  */
+import { equalFold, foldKey } from '../shared/go-strings.js';
 
 export type ArnKind = 'user' | 'role' | 'assumed-role' | 'root' | 'federated-user' | 'other';
 
@@ -93,7 +94,12 @@ export function isSsoRoleArn(arn: string): boolean {
   return p.kind === 'assumed-role' || p.path === '/' || SSO_ROLE_PATH.test(p.path);
 }
 
-/** Case-insensitive ARN equality, as the authenticator compares (pkg/config/mapper.go: strings.EqualFold). */
+/** Case-insensitive ARN equality, as the authenticator compares (pkg/config/mapper.go Matches: strings.EqualFold, so ſ equals s). */
 export function sameArn(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return equalFold(a, b);
+}
+
+/** A key under which ARNs that sameArn equal are equal, for grouping entries by principal. */
+export function arnKey(arn: string): string {
+  return foldKey(arn);
 }

@@ -454,7 +454,8 @@ describe('an aws-auth manifest with junk in every section (unit level: parseAwsA
     ['mapRoles is a YAML list, not a string', manifest('  mapRoles:\n  - rolearn: x\n'), /data\.mapRoles is a list/],
     ['mapUsers is a number', manifest('  mapUsers: 42\n'), /data\.mapUsers is a number/],
     ['mapAccounts is a mapping', manifest('  mapAccounts: {a: 1}\n'), /data\.mapAccounts is a mapping/],
-    ['a billion laughs in mapRoles', manifest(block('mapRoles', `- rolearn: arn:aws:iam::111122223333:role/x\n  lol:\n${bomb.map((l) => `    ${l}`).join('\n')}\n  groups: *i`)), /groups contains an item that is not a string/],
+    // yaml.v2 decode.go: more than 99% of 1000+ decodes through aliases is "excessive aliasing", which drops the section.
+    ['a billion laughs in mapRoles', manifest(block('mapRoles', `- rolearn: arn:aws:iam::111122223333:role/x\n  lol:\n${bomb.map((l) => `    ${l}`).join('\n')}\n  groups: *i`)), /excessive aliasing/],
     ['a billion laughs in mapAccounts', manifest(block('mapAccounts', `- {${bomb.join(', ')}}\n- *i`)), /a mapAccounts entry is a mapping/],
     ['a billion laughs over the whole manifest', `${bomb.join('\n')}\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: *i}\ndata: *i\n`, /data is a list/],
     ['10,000 levels in mapRoles', manifest(block('mapRoles', `${'['.repeat(10_000)}${']'.repeat(10_000)}`)), /nesting|maxDepth|depth/i],

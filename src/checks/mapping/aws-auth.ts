@@ -1,5 +1,5 @@
 import type { Facts } from '../facts.js';
-import { parseArn } from '../../facts/arn.js';
+import { parseArn, sameArn } from '../../facts/arn.js';
 import type { AwsAuthConfig, AwsAuthMapping, AwsAuthProblem, AwsAuthProblemKind } from '../../facts/aws-auth.js';
 import type { AuthenticationMode } from '../../facts/eks-cluster.js';
 import { finding, type FindingOf, type RuleId } from '../../rules/index.js';
@@ -161,7 +161,7 @@ function concernsPrincipal(p: AwsAuthProblem, principalArn: string): boolean {
   if (arns.length === 0 || arns.some((a) => !parseArn(a))) return true;
   const name = (arn: string) => arn.split(':').pop()!.split('/').slice(1).pop()?.toLowerCase();
   const account = (arn: string) => arn.split(':')[4];
-  return arns.some((a) => a.toLowerCase() === principalArn.toLowerCase() || (account(a) === account(principalArn) && name(a) === name(principalArn)));
+  return arns.some((a) => sameArn(a, principalArn) || (account(a) === account(principalArn) && name(a) === name(principalArn)));
 }
 
 /**

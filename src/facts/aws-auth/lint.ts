@@ -1,4 +1,5 @@
-import { canonicalPrincipalArn, isKnownPartition, isSsoRoleArn, parseArn, roleArnWithoutPath } from '../arn.js';
+import { goToLower } from '../../shared/go-strings.js';
+import { arnKey, canonicalPrincipalArn, isKnownPartition, isSsoRoleArn, parseArn, roleArnWithoutPath } from '../arn.js';
 import { correctedTemplate, templateProblems } from './templates.js';
 import { awsAuthProblem, type AwsAuthConfig, type AwsAuthMapping, type AwsAuthProblem } from './types.js';
 
@@ -47,15 +48,16 @@ function templatesOf(m: AwsAuthMapping): (readonly ['username' | 'groups', strin
 }
 
 /**
- * The same principal mapped more than once. The authenticator keeps one mapping per lower-cased role ARN
- * (the last one) and looks roles up before users (pkg/mapper/configmap saveMap, Map), so one of the
- * entries silently wins. User entries are keyed by the ARN as written, so case variants of one user ARN
- * both survive and the one used is not predictable.
+ * The same principal (ARNs equal under case folding) mapped more than once. The authenticator keeps
+ * one mapping per lower-cased role ARN (the last one) and looks roles up before users
+ * (pkg/mapper/configmap saveMap, Map), so one of the entries silently wins. User entries are keyed
+ * by the ARN as written, so case variants of one user ARN both survive and the one used is not
+ * predictable; so do role ARNs that fold together but lower-case apart (ſ and s).
  */
 export function duplicateProblems(config: Pick<AwsAuthConfig, 'roles' | 'users'>, file?: string): AwsAuthProblem[] {
   const groups = new Map<string, AwsAuthMapping[]>();
   for (const m of [...config.roles, ...config.users]) {
-    const key = m.arn.toLowerCase();
+    const key = arnKey(m.arn);
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
   const out: AwsAuthProblem[] = [];
@@ -63,7 +65,8 @@ export function duplicateProblems(config: Pick<AwsAuthConfig, 'roles' | 'users'>
     if (entries.length < 2) continue;
     const winner = effectiveMapping(entries);
     const users = entries.filter((e) => e.section === 'mapUsers');
-    const nondeterministic = winner.section === 'mapUsers' && new Set(users.map((u) => u.arn)).size > 1;
+    const roleKeys = new Set(entries.filter((e) => e.section === 'mapRoles').map((r) => goToLower(r.arn)));
+    const nondeterministic = winner.section === 'mapUsers' ? new Set(users.map((u) => u.arn)).size > 1 : roleKeys.size > 1;
     const identical = entries.every((e) => e.username === winner.username && e.groups.join('\n') === winner.groups.join('\n'));
     out.push(
       awsAuthProblem('duplicate-entry', {

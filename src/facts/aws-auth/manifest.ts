@@ -2,7 +2,8 @@ import yaml from 'js-yaml';
 import { isRecord } from '../../shared/records.js';
 import { parseAwsAuthData } from './parse.js';
 import { AWS_AUTH_SECTIONS, awsAuthProblem, type AwsAuthConfig, type AwsAuthProblem, type AwsAuthProblemOf, type AwsAuthSection } from './types.js';
-import { MAX_SECTION_CHARS, yamlKind } from './yaml-section.js';
+import { MAX_SECTION_CHARS } from './section.js';
+import { yamlKind } from './yaml-kind.js';
 
 /** A whole manifest may hold several objects, but not more than a few ConfigMaps' worth. */
 const MAX_MANIFEST_CHARS = 4 * MAX_SECTION_CHARS;

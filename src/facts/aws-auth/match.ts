@@ -1,4 +1,5 @@
-import { canonicalPrincipalArn, parseArn, sameArn } from '../arn.js';
+import { goToLower } from '../../shared/go-strings.js';
+import { arnKey, canonicalPrincipalArn, parseArn, sameArn } from '../arn.js';
 import { effectiveMapping } from './lint.js';
 import { renderTemplate, type TemplateValues } from './templates.js';
 import type { AwsAuthConfig, AwsAuthMapping } from './types.js';
@@ -39,8 +40,10 @@ export interface MappedIdentity {
  */
 export function mapIdentity(config: AwsAuthConfig, caller: CallerIdentity): MappedIdentity | undefined {
   const subject = caller.canonicalArn || canonicalPrincipalArn(caller.arn);
+  // pkg/mapper/configmap/mapper.go Map lower-cases the canonical ARN, then Matches folds case.
+  const lowered = goToLower(subject);
   for (const via of ['mapRoles', 'mapUsers'] as const) {
-    const matches = (via === 'mapRoles' ? config.roles : config.users).filter((m) => sameArn(m.arn, subject));
+    const matches = (via === 'mapRoles' ? config.roles : config.users).filter((m) => sameArn(m.arn, lowered));
     if (matches.length > 0) return render(effectiveMapping(matches), via, templateValues(caller));
   }
   if (config.accounts.includes(caller.accountId)) return { via: 'mapAccounts', username: subject, groups: [] };
@@ -67,17 +70,27 @@ function render(entry: AwsAuthMapping, via: 'mapRoles' | 'mapUsers', values: Tem
   };
 }
 
-/** The values the authenticator substitutes; its session name is the part after `:` of the STS user ID (pkg/token). */
+/** The values the authenticator substitutes (pkg/server/server.go renderTemplate). */
 function templateValues(caller: CallerIdentity): TemplateValues {
+  return { accountId: caller.accountId, sessionName: sessionNameOf(caller), accessKeyId: caller.accessKeyId, ec2PrivateDnsName: caller.ec2PrivateDnsName };
+}
+
+/**
+ * pkg/token/token.go getIdentityFromSTSResponse: users, root and federated users keep their whole
+ * UserId and have no session name; a role session's is the part after `:` of `AROA…:session`.
+ */
+function sessionNameOf(caller: CallerIdentity): string {
+  const kind = parseArn(caller.arn)?.kind;
+  if (kind === 'user' || kind === 'root' || kind === 'federated-user') return '';
   const idParts = caller.userId?.split(':');
-  const sessionName = idParts?.length === 2 ? idParts[1]! : idParts?.length === 1 ? '' : (caller.sessionName ?? parseArn(caller.arn)?.sessionName ?? '');
-  return { accountId: caller.accountId, sessionName, accessKeyId: caller.accessKeyId, ec2PrivateDnsName: caller.ec2PrivateDnsName };
+  if (idParts?.length === 2) return idParts[1]!;
+  return idParts ? '' : (caller.sessionName ?? parseArn(caller.arn)?.sessionName ?? '');
 }
 
 /** The mappings that grant system:masters and can match someone (no path, not a session), one per principal. */
 export function adminMappings(config: AwsAuthConfig): AwsAuthMapping[] {
   const byArn = new Map<string, AwsAuthMapping[]>();
-  for (const m of [...config.roles, ...config.users]) byArn.set(m.arn.toLowerCase(), [...(byArn.get(m.arn.toLowerCase()) ?? []), m]);
+  for (const m of [...config.roles, ...config.users]) byArn.set(arnKey(m.arn), [...(byArn.get(arnKey(m.arn)) ?? []), m]);
   const out: AwsAuthMapping[] = [];
   for (const entries of byArn.values()) {
     const m = effectiveMapping(entries);

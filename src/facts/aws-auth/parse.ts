@@ -1,13 +1,16 @@
-import yaml from 'js-yaml';
+import { foldKey } from '../../shared/go-strings.js';
 import { isRecord } from '../../shared/records.js';
+import { isKnownPartition } from '../arn.js';
+import { decodeMappings, jsonKind, type DecodedEntry, type DecodedKey } from './json-decode.js';
 import { lintMappings } from './lint.js';
+import { readSection, MAX_ENTRIES } from './section.js';
 import { AWS_AUTH_SECTIONS, awsAuthProblem, type AwsAuthConfig, type AwsAuthMapping, type AwsAuthProblemOf, type AwsAuthSection, type AwsAuthSource } from './types.js';
-import { loadSection, yamlKind, MAX_ENTRIES, type SectionItem } from './yaml-section.js';
+import { yamlKind } from './yaml-kind.js';
+import { JsonArray, JsonObject, type JsonValue } from './yaml-to-json.js';
 
-/** Entry fields the authenticator decodes (pkg/config/types.go RoleMapping / UserMapping). */
+/** Entry fields the authenticator decodes (pkg/config/types.go RoleMapping / UserMapping), for suggestions. */
 const ROLE_FIELDS = ['rolearn', 'username', 'groups', 'userid', 'sso'];
 const USER_FIELDS = ['userarn', 'username', 'groups', 'userid'];
-const MAX_GROUPS = 1000;
 
 /** Maps a line within a section to a line in the source file, as far as the source allows. */
 export type Locate = (section: string, sectionLine?: number) => number | undefined;
@@ -22,9 +25,10 @@ export function makeLocator(source: AwsAuthSource = {}): Locate {
 
 /**
  * Parses the ConfigMap `data` as aws-iam-authenticator pkg/mapper/configmap ParseMap does: only the
- * case-sensitive keys mapRoles, mapUsers and mapAccounts count; a section that fails to parse is dropped
- * whole while the others load; entry fields are matched case-insensitively (Go encoding/json); an entry
- * without its ARN is dropped. Every deviation and pitfall becomes a finding. Never throws.
+ * case-sensitive keys mapRoles, mapUsers and mapAccounts count; mapRoles and mapUsers go through
+ * sigs.k8s.io/yaml (yaml.v2, YAML 1.1) and Go encoding/json, mapAccounts through yaml.v2 into
+ * []string; a section that fails to parse is dropped whole while the others load; an entry that
+ * fails Validate is dropped. Every deviation and pitfall becomes a finding. Never throws.
  */
 export function parseAwsAuthData(data: Record<string, string | undefined>, source: AwsAuthSource = {}): AwsAuthConfig {
   const config: AwsAuthConfig = { roles: [], users: [], accounts: [], problems: [] };
@@ -49,21 +53,25 @@ export function parseAwsAuthData(data: Record<string, string | undefined>, sourc
     // pkg/mapper/configmap isSkippable: blank values load nothing and are not errors.
     if (['', '``', '""', "''"].includes(raw.trim())) continue;
 
-    const loaded = loadSection(raw, section === 'mapAccounts' ? yaml.FAILSAFE_SCHEMA : yaml.DEFAULT_SCHEMA);
-    if (!loaded.ok) {
-      problem('invalid-yaml', { section, line: locate(section, loaded.line), reason: loaded.reason, dropped: 'section' });
+    const read = readSection(raw, section);
+    if (read.extraDocumentLine !== undefined) {
+      problem('invalid-yaml', { section, line: locate(section, read.extraDocumentLine), reason: `${section} holds more than one YAML document; the authenticator reads only the first (yaml.v2 Unmarshal)` });
+    }
+    if (!read.ok) {
+      problem('invalid-yaml', { section, line: locate(section, read.line), reason: read.reason, dropped: 'section' });
+      if (section === 'mapAccounts') config.accounts.push(...read.accounts.filter((a) => a !== ''));
       continue;
     }
-    if (!Array.isArray(loaded.root)) {
-      if (loaded.root === null || loaded.root === undefined) continue;
-      problem('invalid-yaml', { section, line: locate(section, 1), reason: `${section} is a ${yamlKind(loaded.root)}, not a list: the authenticator loads nothing from it`, dropped: 'section' });
+    if (read.notAList) {
+      problem('invalid-yaml', { section, line: locate(section, 1), reason: `${section} is a ${read.notAList}, not a list: the authenticator loads nothing from it`, dropped: 'section' });
       continue;
     }
-    if (loaded.root.length > MAX_ENTRIES) {
-      problem('invalid-yaml', { section, line: locate(section, 1), reason: `${section} has ${loaded.root.length} entries; only the first ${MAX_ENTRIES} were checked` });
+    const count = section === 'mapAccounts' ? read.accounts.length : read.entries.length;
+    if (count > MAX_ENTRIES) {
+      problem('invalid-yaml', { section, line: locate(section, 1), reason: `${section} has ${count} entries; only the first ${MAX_ENTRIES} were checked` });
     }
-    if (section === 'mapAccounts') readAccounts(loaded.items, config, locate, problem);
-    else readMappings(section, loaded.items, config, locate, problem);
+    if (section === 'mapAccounts') readAccounts(read.accounts.slice(0, MAX_ENTRIES), read.skipped, config, locate, problem);
+    else readMappings(section, read.entries.slice(0, MAX_ENTRIES), config, locate, problem);
   }
 
   config.problems.push(...lintMappings(config, source.file));
@@ -72,85 +80,109 @@ export function parseAwsAuthData(data: Record<string, string | undefined>, sourc
 
 type Report = <K extends 'invalid-yaml' | 'unknown-key'>(kind: K, fields: AwsAuthProblemOf<K>) => void;
 
-function readAccounts(items: SectionItem[], config: AwsAuthConfig, locate: Locate, problem: Report): void {
-  for (const item of items) {
-    if (typeof item.value === 'string' && item.value !== '') config.accounts.push(item.value);
-    else problem('invalid-yaml', { section: 'mapAccounts', line: locate('mapAccounts', item.line), reason: `a mapAccounts entry is a ${yamlKind(item.value)}, not an account ID` });
-  }
+function readAccounts(accounts: string[], skipped: { line: number; kind: string }[], config: AwsAuthConfig, locate: Locate, problem: Report): void {
+  // yaml.v2 into []string: every scalar keeps its text (012… too), null is "", which matches no account.
+  config.accounts.push(...accounts.filter((a) => a !== ''));
+  for (const s of skipped) problem('invalid-yaml', { section: 'mapAccounts', line: locate('mapAccounts', s.line), reason: `a mapAccounts entry is a ${s.kind}, not an account ID` });
 }
 
-function readMappings(section: 'mapRoles' | 'mapUsers', items: SectionItem[], config: AwsAuthConfig, locate: Locate, problem: Report): void {
+/** A JSON value as the user wrote it, for messages: `a list`, `a boolean (\`on\`)`. */
+function described(value: JsonValue): string {
+  if (typeof value === 'string') return 'a string';
+  if (value instanceof JsonArray) return 'a list';
+  if (value instanceof JsonObject) return 'a mapping';
+  if (value.kind === 'null') return 'empty';
+  return `a ${value.kind === 'bool' ? 'boolean' : 'number'} (\`${value.text}\`)`;
+}
+
+/** Why a plain word is not a string: YAML 1.1 (yaml.v2) reads on/off/yes/no/y/n as booleans and 012, 0x1F, 1_000 as numbers. */
+function yaml11Hint(values: JsonValue[]): string {
+  const read = values
+    .filter((v): v is { kind: 'bool' | 'number'; text: string } => typeof v === 'object' && 'kind' in v && v.kind !== 'null')
+    .map((v) => `\`${v.text}\` as a ${v.kind === 'bool' ? 'boolean' : 'number'}`);
+  return read.length > 0 ? ` (YAML 1.1 reads unquoted ${read.join(' and ')}: quote ${read.length > 1 ? 'them' : 'it'})` : '';
+}
+
+function readMappings(section: 'mapRoles' | 'mapUsers', entries: DecodedEntry[], config: AwsAuthConfig, locate: Locate, problem: Report): void {
   const arnField = section === 'mapRoles' ? 'rolearn' : 'userarn';
   const otherArnField = section === 'mapRoles' ? 'userarn' : 'rolearn';
   const known = section === 'mapRoles' ? ROLE_FIELDS : USER_FIELDS;
 
-  items.forEach((item, index) => {
-    const at = (field?: string) => locate(section, (field && item.keyLines.get(field)) || item.line);
-    const entry = index + 1;
-    if (!isRecord(item.value)) {
-      problem('invalid-yaml', { section, entry, line: at(), reason: `entry ${entry} is a ${yamlKind(item.value)}, not a mapping; the authenticator skips it`, dropped: 'entry' });
-      return;
+  for (const decoded of entries) {
+    const { entry } = decoded;
+    const keyOf = (field: string): DecodedKey | undefined => decoded.keys.filter((k) => k.field === field).at(-1);
+    const at = (field?: string) => locate(section, (field && keyOf(field)?.line) || decoded.line);
+    if (decoded.notAnObject !== undefined) {
+      const what = typeof decoded.notAnObject !== 'string' && !(decoded.notAnObject instanceof JsonArray) && !(decoded.notAnObject instanceof JsonObject) && decoded.notAnObject.kind === 'null' ? 'empty' : `a ${yamlKindOfJson(decoded.notAnObject)}`;
+      problem('invalid-yaml', { section, entry, line: at(), reason: `entry ${entry} is ${what}, not a mapping; the authenticator skips it`, dropped: 'entry' });
+      continue;
     }
-    const fields = caseInsensitiveFields(item.value);
-    for (const [lower, { key }] of fields) {
-      if (known.includes(lower) || lower === otherArnField) continue;
-      problem('unknown-key', { section, entry, key, suggestedKey: closestKey(lower, known), line: at(lower) });
+    for (const k of decoded.keys) {
+      if (k.field || foldsTo(k.key, otherArnField)) continue;
+      problem('unknown-key', { section, entry, key: k.key, suggestedKey: closestKey(k.key, known), line: locate(section, k.line) });
     }
 
-    const arn = fields.get(arnField)?.value;
-    if (typeof arn !== 'string' || arn === '') {
-      const other = fields.get(otherArnField)?.value;
-      if (section === 'mapRoles' && arn === undefined && fields.has('sso')) return; // feature-gated SSO matcher entry (pkg/config RoleMapping.SSO): valid, never an ARN match
-      if (typeof other === 'string' && other !== '') {
+    // pkg/config/mapper.go Validate: a rolearn or an sso matcher (not both), a userarn for users.
+    const arn = decoded.arn;
+    const sso = decoded.sso;
+    if (arn === '') {
+      if (section === 'mapRoles' && sso) {
+        if (!validSso(sso)) problem('invalid-yaml', { section, entry, line: at('sso'), reason: `the sso matcher of entry ${entry} needs a 12-digit accountID and a permissionSetName; the authenticator drops it`, dropped: 'entry' });
+        continue; // a feature-gated SSO matcher entry (pkg/config RoleMapping.SSO): valid, never an ARN match
+      }
+      const other = decoded.keys.filter((k) => foldsTo(k.key, otherArnField)).at(-1);
+      if (other && typeof other.value === 'string' && other.value !== '') {
         problem('invalid-yaml', {
-          section, entry, arn: other, line: at(otherArnField), dropped: 'entry',
+          section, entry, arn: other.value, line: locate(section, other.line), dropped: 'entry',
           reason: `${section} entries need \`${arnField}\`; \`${otherArnField}\` is not read there, so the authenticator drops the entry (put it under ${section === 'mapRoles' ? 'mapUsers' : 'mapRoles'} or rename the key)`,
         });
       } else {
-        const reason = arn === undefined || arn === null || arn === '' ? `entry ${entry} has no ${arnField}; the authenticator drops it` : `${arnField} is a ${yamlKind(arn)}, not a string; the authenticator drops the entry`;
+        const written = keyOf(arnField);
+        const reason = !written || written.value === '' || (typeof written.value !== 'string' && jsonKind(written.value) === 'null')
+          ? `entry ${entry} has no ${arnField}; the authenticator drops it`
+          : `${arnField} is ${described(written.value)}, not a string${yaml11Hint([written.value])}; the authenticator drops the entry`;
         problem('invalid-yaml', { section, entry, line: at(arnField), reason, dropped: 'entry' });
       }
-      return;
+      continue;
+    }
+    if (section === 'mapRoles' && sso) {
+      const ssoKey = keyOf('sso');
+      const how = ssoKey?.typeError ? ` (sso is ${described(ssoKey.value)}, which still counts as a matcher)` : '';
+      problem('invalid-yaml', { section, entry, arn, line: at('sso'), reason: `an entry may have rolearn or sso, not both${how}; the authenticator drops it`, dropped: 'entry' });
+      continue;
     }
 
-    const sso = fields.get('sso')?.value;
-    if (section === 'mapRoles' && sso !== undefined && sso !== null) {
-      problem('invalid-yaml', { section, entry, arn, line: at('sso'), reason: 'an entry may have rolearn or sso, not both; the authenticator drops it', dropped: 'entry' });
-      return;
-    }
-    const mapping: AwsAuthMapping = { section, arn, groups: [], line: at(arnField) };
-    const username = fields.get('username')?.value;
-    if (typeof username === 'string') mapping.username = username;
-    else if (username !== undefined && username !== null) {
-      // Go encoding/json skips a field of the wrong type and keeps the rest of the entry.
-      problem('invalid-yaml', { section, entry, arn, line: at('username'), reason: `username is a ${yamlKind(username)}, not a string; the authenticator ignores it` });
-    }
-    const groups = fields.get('groups')?.value;
-    if (Array.isArray(groups)) {
-      const strings = groups.slice(0, MAX_GROUPS).filter((g): g is string => typeof g === 'string');
-      if (strings.length !== Math.min(groups.length, MAX_GROUPS)) {
-        problem('invalid-yaml', { section, entry, arn, line: at('groups'), reason: 'groups contains an item that is not a string; the authenticator ignores it' });
-      }
-      mapping.groups = strings;
-    } else if (groups !== undefined && groups !== null) {
-      problem('invalid-yaml', {
-        section, entry, arn, line: at('groups'),
-        reason: `groups is a ${yamlKind(groups)}, not a list; the authenticator ignores it and maps the entry with no groups`,
-      });
-    }
+    const mapping: AwsAuthMapping = { section, arn, groups: decoded.groups ?? [], line: at(arnField) };
+    // A username never set (absent, null or of the wrong type) renders as "", which the matcher notes.
+    if (decoded.keys.some((k) => k.field === 'username' && typeof k.value === 'string')) mapping.username = decoded.username;
+    for (const k of decoded.keys) reportTypeErrors(k, { section, entry, arn }, locate, problem);
     (section === 'mapRoles' ? config.roles : config.users).push(mapping);
-  });
+  }
 }
 
-/**
- * Entry fields by lower-cased name. When several spellings of one field appear, the authenticator's
- * YAML-to-JSON step sorts keys and Go's decoder keeps the last match, so the byte-wise greatest spelling wins.
- */
-function caseInsensitiveFields(entry: Record<string, unknown>): Map<string, { key: string; value: unknown }> {
-  const out = new Map<string, { key: string; value: unknown }>();
-  for (const key of Object.keys(entry).sort()) out.set(key.toLowerCase(), { key, value: entry[key] });
-  return out;
+/** Go's type errors, which skip a field (or keep an empty group) and keep the entry. */
+function reportTypeErrors(k: DecodedKey, at: { section: 'mapRoles' | 'mapUsers'; entry: number; arn: string }, locate: Locate, problem: Report): void {
+  const line = locate(at.section, k.line);
+  if (k.field === 'username' && k.typeError) {
+    problem('invalid-yaml', { ...at, line, reason: `username is ${described(k.value)}, not a string${yaml11Hint([k.value])}; the authenticator ignores it` });
+  } else if (k.field === 'groups' && k.typeError) {
+    problem('invalid-yaml', { ...at, line, reason: `groups is ${described(k.value)}, not a list${yaml11Hint([k.value])}; the authenticator ignores it and maps the entry with no groups` });
+  } else if (k.field === 'groups' && k.badItems) {
+    const items = k.badItems.map((b) => `item ${b.index + 1} is ${described(b.value)}`).join(', ');
+    const hint = yaml11Hint(k.badItems.map((b) => b.value));
+    problem('invalid-yaml', { ...at, line, reason: `groups contains an item that is not a string (${items})${hint}; the authenticator keeps an empty group in its place` });
+  }
 }
+
+/** pkg/config/mapper.go Validate for an SSO matcher. */
+function validSso(sso: { accountID: string; permissionSetName: string; partition: string }): boolean {
+  return /^[0-9]{12}$/.test(sso.accountID) && /^[\w+=,.@-]{1,32}$/.test(sso.permissionSetName) && (sso.partition === '' || isKnownPartition(sso.partition));
+}
+
+/** The other section's ARN key, spelt in any case (encoding/json would match it there). */
+const foldsTo = (key: string, field: string) => foldKey(key) === foldKey(field);
+
+const yamlKindOfJson = (value: JsonValue): string => (typeof value === 'string' ? 'string' : value instanceof JsonArray ? 'list' : value instanceof JsonObject ? 'mapping' : value.kind === 'bool' ? 'boolean' : value.kind);
 
 /** The known key a misspelt one most likely meant (case, punctuation, or up to two typos), if any. */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
