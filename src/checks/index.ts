@@ -4,6 +4,9 @@ import { endpointCheck } from './cluster/endpoint.js';
 import { awsIdentityCheck } from './identity/aws-identity.js';
 import { identityCheck } from './identity/identity.js';
 import { tokenCheck } from './identity/token.js';
+import { auditLogCheck } from './history/audit-log.js';
+import { cloudTrailCheck } from './history/cloudtrail.js';
+import { iamCheck } from './history/iam.js';
 import { execPluginCheck, kubeconfigCheck } from './kubeconfig/index.js';
 import { kubeAuthCheck } from './kube/kube-auth.js';
 import { rbacCheck } from './kube/rbac.js';
@@ -24,6 +27,9 @@ const LIVE: Check[] = [
   awsAuthCheck,
   rbacCheck,
   logsCheck,
+  cloudTrailCheck,
+  auditLogCheck,
+  iamCheck,
   mappingCheck,
 ];
 

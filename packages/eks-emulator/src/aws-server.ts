@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { AwsRequest, ClusterEndpoint, ServiceContext } from './aws-request.js';
 import { authorizeCall } from './aws-authorization.js';
-import { CloudTrailApi, CLOUDTRAIL_TARGET_PREFIX, isMutatingCloudTrailOperation } from './cloudtrail-api.js';
+import { CloudTrailApi, CLOUDTRAIL_TARGET_PREFIXES, isMutatingCloudTrailOperation } from './cloudtrail-api.js';
 import { recordInCloudTrail } from './cloudtrail-recording.js';
 import { handleEks, routeEks, type EksRoute } from './eks-api.js';
 import { handleEksWrite } from './eks-writes.js';
@@ -45,8 +45,9 @@ export function classifyAwsRequest(
     const operation = target.slice(LOGS_TARGET_PREFIX.length);
     return { service: 'logs', operation, mutating: isMutatingLogsOperation(operation) };
   }
-  if (target.startsWith(CLOUDTRAIL_TARGET_PREFIX)) {
-    const operation = target.slice(CLOUDTRAIL_TARGET_PREFIX.length);
+  const cloudTrailPrefix = CLOUDTRAIL_TARGET_PREFIXES.find((p) => target.startsWith(p));
+  if (cloudTrailPrefix) {
+    const operation = target.slice(cloudTrailPrefix.length);
     return { service: 'cloudtrail', operation, mutating: isMutatingCloudTrailOperation(operation) };
   }
   const query = new URLSearchParams(rawQuery);

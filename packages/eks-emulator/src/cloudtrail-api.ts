@@ -11,6 +11,11 @@ import { CLOUDTRAIL_RETENTION_DAYS, type CloudTrailRecord } from './cloudtrail-s
 import { DAY_MS } from './timeline.js';
 
 export const CLOUDTRAIL_TARGET_PREFIX = 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.';
+/**
+ * The X-Amz-Target prefixes CloudTrail answers: botocore sends its service model's full targetPrefix,
+ * the AWS SDK for JavaScript v3 (AwsJson1_1Protocol) the short service shape name.
+ */
+export const CLOUDTRAIL_TARGET_PREFIXES = [CLOUDTRAIL_TARGET_PREFIX, 'CloudTrail_20131101.'] as const;
 
 export type CloudTrailReply = JsonReply & { errorCode?: string };
 
