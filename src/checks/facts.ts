@@ -92,6 +92,8 @@ export interface AccessEntriesFacts {
   entry?: AccessEntryInfo;
   /** Principals whose entries carry cluster-wide admin policies. */
   admins: string[];
+  /** The entry was made for a deleted namesake of the principal (access-entry/principal-recreated). */
+  stale?: boolean;
 }
 
 /** The aws-auth ConfigMap as the authenticator reads it, and what it makes of the principal. */

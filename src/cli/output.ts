@@ -26,6 +26,8 @@ export interface RenderContext {
   failOn?: 'error' | 'warning';
   /** The environment, for `$GITHUB_WORKSPACE` (annotation paths) and `$GITHUB_STEP_SUMMARY`. */
   env?: NodeJS.ProcessEnv;
+  /** Terminal columns for the text format (process.stdout.columns when a TTY). */
+  width?: number;
 }
 
 /** What a run prints: stdout is exactly the report; `stepSummary` is Markdown to append to `$GITHUB_STEP_SUMMARY`. */
@@ -44,7 +46,7 @@ export async function renderOutput(data: Report | FleetReport, format: OutputFor
       return { stdout: (await import('../report/render/json.js')).renderJson(report) };
     case 'text': {
       const text = await import('../report/render/text.js');
-      return { stdout: 'reports' in report ? text.renderFleetText(report, { color: ctx.color }) : text.renderText(report, { color: ctx.color }) };
+      return { stdout: 'reports' in report ? text.renderFleetText(report, { color: ctx.color, width: ctx.width }) : text.renderText(report, { color: ctx.color, width: ctx.width }) };
     }
     case 'markdown':
       return { stdout: (await import('../report/render/markdown.js')).renderMarkdown(report, { command }) };

@@ -28,6 +28,8 @@ export interface AwsAuthChange {
   at: string;
   /** Who changed it: the IAM principal (`user.extra.canonicalArn`), else the session ARN, else the Kubernetes username. */
   by: string;
+  /** The access key of the author's request (user.extra.accessKeyId; an identifier, not a secret). */
+  accessKeyId?: string;
   /** The ConfigMap's `data` after the change (update and patch logged at RequestResponse level). */
   data?: Record<string, string>;
 }
@@ -109,7 +111,8 @@ export function parseAuditEvent(message: string | undefined): AwsAuthChange | un
   const at = typeof e.stageTimestamp === 'string' ? e.stageTimestamp : typeof e.requestReceivedTimestamp === 'string' ? e.requestReceivedTimestamp : undefined;
   if (!at || Number.isNaN(Date.parse(at))) return undefined;
   const verb = e.verb as AwsAuthChange['verb'];
-  const change: AwsAuthChange = { verb, at: new Date(at).toISOString(), by: authorOf(e.user) };
+  const key = accessKeyOf(e.user);
+  const change: AwsAuthChange = { verb, at: new Date(at).toISOString(), by: authorOf(e.user), ...(key && { accessKeyId: key }) };
   if (verb === 'update' || verb === 'patch') {
     // Without the object (a policy that logs it at Metadata level) the content stays unknown, as after a create.
     const object = isRecord(e.responseObject) && e.responseObject.kind === 'ConfigMap' ? e.responseObject : undefined;
@@ -124,6 +127,11 @@ function authorOf(user: unknown): string {
   const extra = isRecord(user.extra) ? user.extra : {};
   const first = (v: unknown) => (Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined);
   return first(extra.canonicalArn) ?? first(extra.arn) ?? (typeof user.username === 'string' ? user.username : 'unknown');
+}
+
+function accessKeyOf(user: unknown): string | undefined {
+  const extra = isRecord(user) && isRecord(user.extra) ? user.extra : {};
+  return Array.isArray(extra.accessKeyId) && typeof extra.accessKeyId[0] === 'string' ? extra.accessKeyId[0] : undefined;
 }
 
 function stringData(data: unknown): Record<string, string> {

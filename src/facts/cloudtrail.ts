@@ -28,6 +28,8 @@ export interface TrailActor {
   sessionArn?: string;
   /** userIdentity.type: IAMUser, AssumedRole, Root, FederatedUser, AWSService, IdentityCenterUser… */
   type: string;
+  /** The access key the call was signed with (an identifier, not a secret): matches a local profile's key. */
+  accessKeyId?: string;
 }
 
 export interface TrailEvent {
@@ -138,8 +140,9 @@ function actorOf(identity: unknown): TrailActor | undefined {
   const arn = typeof identity.arn === 'string' ? identity.arn : undefined;
   const session = isRecord(identity.sessionContext) ? identity.sessionContext : undefined;
   const issuer = session && isRecord(session.sessionIssuer) ? session.sessionIssuer : undefined;
-  if (type === 'AssumedRole' && issuer && typeof issuer.arn === 'string') return { arn: issuer.arn, ...(arn && { sessionArn: arn }), type };
-  if (arn) return { arn, type };
+  const key = typeof identity.accessKeyId === 'string' && identity.accessKeyId ? { accessKeyId: identity.accessKeyId } : {};
+  if (type === 'AssumedRole' && issuer && typeof issuer.arn === 'string') return { arn: issuer.arn, ...(arn && { sessionArn: arn }), type, ...key };
+  if (arn) return { arn, type, ...key };
   if (typeof identity.invokedBy === 'string') return { arn: identity.invokedBy, type };
   return undefined;
 }

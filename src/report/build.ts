@@ -1,8 +1,8 @@
 import type { EmittedFinding, EngineResult } from '../engine/run.js';
-import { findRule, type CatalogRule } from '../rules/index.js';
+import { findRule, type CatalogRule, type RuleId } from '../rules/index.js';
 import { SEVERITY_RANK, type Target } from '../rules/rule.js';
 import { redact } from '../shared/redact.js';
-import type { Evidence, Report, ReportCheck, ReportFinding, ReportIdentity, Verdict } from './model.js';
+import type { Evidence, Report, ReportCheck, ReportFinding, ReportIdentity, ReportSource, Verdict } from './model.js';
 
 export interface BuildInput {
   version: string;
@@ -40,6 +40,7 @@ export function buildReport(input: BuildInput): Report {
   const { engine } = input;
   const findings = engine.findings.map((f) => renderFinding(f, engine.target));
   const rootCauses = markRootCauses(findings);
+  pointSymptomsAtCauses(findings);
   const couldNotRun = engine.checks.filter((c) => c.couldNotRun);
   const verdict = verdictOf(findings, couldNotRun.length > 0);
   const ordered = [...findings].sort((a, b) => rank(b) - rank(a));
@@ -54,9 +55,30 @@ export function buildReport(input: BuildInput): Report {
     verdict,
     summary: summarize(verdict, ordered, engine.checks.filter((c) => c.status === 'error'), input.accessConfirmed === true),
     rootCauses,
+    sources: sourcesOf(engine),
     checks,
     findings: ordered,
   });
+}
+
+const SOURCE_ORDER: readonly ReportSource['name'][] = ['kubernetes-api', 'eks', 'authenticator-log', 'cloudtrail', 'audit-log', 'iam'];
+
+function sourcesOf(engine: EngineResult): ReportSource[] {
+  const seen = engine.facts.sources ?? new Map();
+  return SOURCE_ORDER.filter((name) => seen.has(name)).map((name) => ({ name, ...seen.get(name)! }));
+}
+
+/**
+ * One fix per problem (issue 13): a symptom that a present root cause explains points at that cause
+ * instead of carrying commands of its own, so a report never offers two different fixes for one problem.
+ */
+function pointSymptomsAtCauses(findings: ReportFinding[]): void {
+  for (const cause of findings.filter((f) => f.rootCause)) {
+    for (const symptom of findings) {
+      if (symptom === cause || !cause.explains?.includes(symptom.rule as RuleId) || !symptom.fix) continue;
+      symptom.fix = { summary: `Fixed by fixing the root cause: ${cause.title} [${cause.rule}].`, commands: [] };
+    }
+  }
 }
 
 /**

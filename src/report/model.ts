@@ -15,8 +15,16 @@ export interface Report {
   verdict: Verdict;
   summary: string;
   rootCauses: string[];
+  /** Every evidence source consulted and its outcome (SPEC §4, §10), in a fixed order. */
+  sources: ReportSource[];
   checks: ReportCheck[];
   findings: ReportFinding[];
+}
+
+export interface ReportSource {
+  name: 'kubernetes-api' | 'eks' | 'authenticator-log' | 'cloudtrail' | 'audit-log' | 'iam';
+  status: 'read' | 'denied' | 'absent' | 'skipped';
+  reason?: string;
 }
 
 /**

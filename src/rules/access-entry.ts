@@ -1,4 +1,5 @@
-import { accessEntryCommands, clusterOf, listOf, partitionOf, regionOf, shq } from './commands.js';
+import { clusterOf, listOf, partitionOf, regionOf, shq } from './commands.js';
+import { accessEntryGrant, notMappedDetail } from './grant.js';
 import { DOCS } from './docs.js';
 import type { AuthenticationMode, NotMappedEvidence } from './evidence.js';
 import { rule, type Target } from './rule.js';
@@ -13,14 +14,21 @@ export const accessEntryRules = {
       'In API mode only access entries authenticate IAM principals (in API_AND_CONFIG_MAP they are checked first, then aws-auth). The principal has no access entry — and, where aws-auth applies, no aws-auth mapping either — so the authenticator answers "identity is not mapped" and the API server 401.',
     docs: [DOCS.creatingAccessEntries, DOCS.accessEntries, DOCS.troubleshootingUnauthorized],
     rootCause: true,
-    example: { principalArn: 'arn:aws:iam::111122223333:role/eks-ci-runner', callerArn: 'arn:aws:sts::111122223333:assumed-role/eks-ci-runner/i-0a1b2c3d4e5f67890', authenticationMode: 'API', cluster: 'prod', admins: ['arn:aws:iam::111122223333:user/cluster-admin'], sources: ['access entries'] },
+    example: {
+      principalArn: 'arn:aws:iam::111122223333:role/eks-ci-runner',
+      callerArn: 'arn:aws:sts::111122223333:assumed-role/eks-ci-runner/i-0a1b2c3d4e5f67890',
+      authenticationMode: 'API',
+      cluster: 'prod',
+      fixers: [{ arn: 'arn:aws:iam::111122223333:user/cluster-admin', reason: 'access-entry-admin', seenIn: 'access entries' }],
+      grant: { level: 'view' },
+      deleted: { at: '2026-11-30T22:41:05.000Z', by: 'arn:aws:iam::111122223333:role/deploy-pipeline' },
+      sources: ['access entries'],
+      unseen: [],
+    },
     explains: ['kube/unauthorized', 'logs/access-denied', 'aws-auth/ignored-in-api-mode'],
-    message: (e: NotMappedEvidence) => `${e.principalArn} has no access entry on cluster ${e.cluster}`,
-    detail: (e) => (e.admins.length > 0 ? `Principals with cluster-admin access: ${listOf(e.admins)}.` : 'No principal with cluster-admin access could be seen.'),
-    fix: (e, t) => ({
-      summary: `${e.admins.length > 0 ? `Assume one of ${listOf(e.admins)}, or have one of them run` : 'Have a cluster administrator run'} (pick the narrowest policy that fits; ClusterAdmin shown):`,
-      commands: accessEntryCommands(t, e.principalArn),
-    }),
+    message: (e: NotMappedEvidence) => `${e.principalArn} has no access entry on cluster ${e.cluster}${e.deleted ? ` (deleted ${e.deleted.at} by ${e.deleted.by})` : ''}`,
+    detail: (e) => notMappedDetail(e),
+    fix: (e, t) => accessEntryGrant(e, t),
   }),
   'access-entry/principal-recreated': rule({
     severity: 'error',
@@ -33,19 +41,22 @@ export const accessEntryRules = {
       principalArn: 'arn:aws:iam::111122223333:role/developer',
       entryCreatedAt: '2026-03-02T09:00:00.000Z',
       principalCreatedAt: '2026-11-20T16:45:00.000Z',
-      policies: ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy'],
+      policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy' }],
       kubernetesGroups: [],
     },
     explains: ['kube/unauthorized', 'logs/access-denied'],
-    message: (e: { principalArn: string; entryCreatedAt: string; principalCreatedAt: string; policies: string[]; kubernetesGroups: string[]; username?: string }) =>
+    message: (e: { principalArn: string; entryCreatedAt: string; principalCreatedAt: string; policies: { policyArn: string; namespaces?: string[] }[]; kubernetesGroups: string[]; username?: string }) =>
       `The access entry of ${e.principalArn} (created ${e.entryCreatedAt}) is older than the principal itself (created ${e.principalCreatedAt})`,
-    detail: (e) => `Policies to restore: ${listOf(e.policies.map((p) => p.split('/').pop()!))}; Kubernetes groups: ${listOf(e.kubernetesGroups)}.`,
+    detail: (e) => `Policies to restore: ${listOf(e.policies.map((p) => p.policyArn.split('/').pop()!))}; Kubernetes groups: ${listOf(e.kubernetesGroups)}.`,
     fix: (e, t) => ({
       summary: 'Delete the stale entry and create it again for the current principal, with the same policies and groups (run as someone allowed to manage access entries).',
       commands: [
         `aws eks delete-access-entry ${where(t)} --principal-arn ${shq(e.principalArn)}`,
         `aws eks create-access-entry ${where(t)} --principal-arn ${shq(e.principalArn)}${e.kubernetesGroups.length ? ` --kubernetes-groups ${e.kubernetesGroups.map(shq).join(' ')}` : ''}${e.username ? ` --username ${shq(e.username)}` : ''}`,
-        ...e.policies.map((p) => `aws eks associate-access-policy ${where(t)} --principal-arn ${shq(e.principalArn)} --policy-arn ${shq(p)} --access-scope type=cluster`),
+        ...e.policies.map(
+          (p) =>
+            `aws eks associate-access-policy ${where(t)} --principal-arn ${shq(e.principalArn)} --policy-arn ${shq(p.policyArn)} --access-scope ${p.namespaces?.length ? shq(`type=namespace,namespaces=${p.namespaces.join(',')}`) : 'type=cluster'}`,
+        ),
       ],
     }),
   }),

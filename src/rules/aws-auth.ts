@@ -2,11 +2,19 @@ import { parseArn } from '../facts/arn.js';
 import type { AwsAuthProblemKind, AwsAuthProblemOf, MappingAt } from '../facts/aws-auth/types.js';
 import { accessEntryCommands, clusterOf, contextFlag, listOf, regionOf, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
-import type { AuthenticationMode, NotMappedEvidence } from './evidence.js';
+import type { AuthenticationMode, Fixer, NotMappedEvidence } from './evidence.js';
+import { accessEntryGrant, awsAuthEntryFor, createAwsAuthCommands, describeFixer, grantFix, notMappedDetail } from './grant.js';
 import { rule, type Fix, type Target } from './rule.js';
 
-/** What every aws-auth lint finding carries besides the problem: the mode that decides whether aws-auth counts. */
-interface AwsAuthContext {
+/** Where aws-auth content came from when it was not the live ConfigMap: the audit log's newest change (SPEC §10.2). */
+export interface AuditStamp {
+  source?: 'audit-log';
+  changedAt?: string;
+  changedBy?: string;
+}
+
+/** What every aws-auth lint finding carries besides the problem: the mode that decides whether aws-auth counts, and its origin. */
+interface AwsAuthContext extends AuditStamp {
   authenticationMode?: AuthenticationMode;
 }
 type Lint<K extends AwsAuthProblemKind> = AwsAuthProblemOf<K> & AwsAuthContext;
@@ -14,10 +22,11 @@ type Lint<K extends AwsAuthProblemKind> = AwsAuthProblemOf<K> & AwsAuthContext;
 const KUBECTL_EDIT = (t: Target) => `kubectl edit configmap aws-auth -n kube-system${contextFlag(t)}`;
 
 /** `mapRoles line 12` or `aws-auth.yaml:12 (mapRoles)`: where the evidence points. */
-function where(e: { file?: string; section?: string; line?: number }): string {
+function where(e: { file?: string; section?: string; line?: number } & AuditStamp): string {
   const section = e.section ?? 'aws-auth';
   if (e.file) return `${e.file}${e.line !== undefined ? `:${e.line}` : ''} (${section})`;
-  return e.line !== undefined ? `${section} line ${e.line}` : section;
+  const at = e.line !== undefined ? `${section} line ${e.line}` : section;
+  return e.source === 'audit-log' ? `${at} (as the audit log shows aws-auth after ${e.changedBy}'s change at ${e.changedAt})` : at;
 }
 
 /** Commands that apply an edited aws-auth: re-lint and apply the file, or edit the ConfigMap in place. */
@@ -58,6 +67,22 @@ function replaceArnFix(e: MappingAt & { suggestedArn: string }, t: Target, why: 
   return { summary: `In ${where(e)}, replace ${e.arn} with ${e.suggestedArn}${why ? ` (${why})` : ''}.`, commands: applyEdit(e, t) };
 }
 
+/** A principal mapped only in aws-auth, on a cluster in mode API: the mapping it had, and who can give it an access entry. */
+interface IgnoredInApiMode {
+  principalArn: string;
+  fullArn?: string;
+  section: 'mapRoles' | 'mapUsers' | 'mapAccounts';
+  line?: number;
+  username?: string;
+  groups: string[];
+  fixers: Fixer[];
+  switchedToApi?: { at: string; by: string };
+  unseen: string[];
+  source?: 'audit-log';
+  changedAt?: string;
+  changedBy?: string;
+}
+
 const INVALID_ARN_REASON = {
   wildcard: 'wildcards are not supported',
   malformed: 'it is not a valid ARN',
@@ -82,17 +107,27 @@ export const awsAuthRules = {
     docs: [DOCS.authConfigMap, DOCS.accessEntries, DOCS.migratingAccessEntries],
     rootCause: true,
     example: { authenticationMode: 'CONFIG_MAP', principalArn: 'arn:aws:iam::111122223333:role/dev' },
-    message: (_e: { authenticationMode: AuthenticationMode; principalArn?: string }) => 'ConfigMap kube-system/aws-auth does not exist',
+    message: (e: { authenticationMode: AuthenticationMode; principalArn?: string; deletedAt?: string; deletedBy?: string }) =>
+      `ConfigMap kube-system/aws-auth does not exist${e.deletedAt ? ` (deleted at ${e.deletedAt} by ${e.deletedBy}, says the audit log)` : ''}`,
     detail: (e) => `Authentication mode: ${e.authenticationMode}.`,
     fix: (e, t) => {
-      const principal = e.principalArn ?? '<principal-arn>';
-      if (e.authenticationMode === 'API_AND_CONFIG_MAP') return { summary: `Give ${principal} an access entry (access entries replace aws-auth).`, commands: accessEntryCommands(t, principal) };
+      if (!e.principalArn) {
+        // No identity to map: create it empty and add the entry by hand (a placeholder in a pasted patch would not expand).
+        return {
+          summary: 'As the cluster creator (the only one who can get in without aws-auth), create aws-auth and add the principals that need access, the node role first, or nodes cannot join.',
+          commands: [`kubectl create configmap aws-auth -n kube-system${contextFlag(t)}`, `kubectl edit configmap aws-auth -n kube-system${contextFlag(t)}`],
+          insert: { where: 'a data section, one entry per role (ROLE_ARN without its path)', lines: ['data:', '  mapRoles: |', '    - rolearn: ROLE_ARN', '      username: ROLE_NAME:{{SessionName}}', '      groups:', '        - KUBERNETES_GROUP'] },
+          placeholders: { ROLE_ARN: 'the role ARN without its IAM path', ROLE_NAME: 'the role name', KUBERNETES_GROUP: 'a group that RBAC binds to what the role needs' },
+        };
+      }
+      if (e.authenticationMode === 'API_AND_CONFIG_MAP') {
+        return { summary: `Give ${e.principalArn} an access entry (read-only shown; access entries replace aws-auth).`, commands: accessEntryCommands(t, e.principalArn, 'AmazonEKSViewPolicy') };
+      }
+      const { entry, section, viewGroup } = awsAuthEntryFor(e.principalArn, { level: 'view' });
       return {
-        summary: `Create the mapping with eksctl (it creates aws-auth), or switch the cluster to access entries (a one-way change to API_AND_CONFIG_MAP) and create one for ${principal}.`,
-        commands: [
-          eksctlMapping(t, principal, suggestedUsername(principal), ['system:masters']),
-          `aws eks update-cluster-config --name ${clusterOf(t)} --region ${regionOf(t)} --access-config authenticationMode=API_AND_CONFIG_MAP`,
-        ],
+        summary: `As the cluster creator (the only one who can get in without aws-auth), create aws-auth mapping ${e.principalArn} read-only (its own group, bound to view). Map the node role too, or nodes cannot join. Or switch to access entries: a one-way change to API_AND_CONFIG_MAP.`,
+        commands: [...createAwsAuthCommands(section, [entry], contextFlag(t)), `kubectl create clusterrolebinding ${shq(viewGroup!)} --clusterrole=view --group=${shq(viewGroup!)}${contextFlag(t)}`],
+        alternative: { summary: 'With eksctl (it creates aws-auth):', commands: [eksctlMapping(t, entry.arn, entry.username, entry.groups)] },
       };
     },
   }),
@@ -281,50 +316,49 @@ export const awsAuthRules = {
       'The token is valid, but neither an access entry nor aws-auth maps this principal (the canonical ARN: a role, not its session) to a Kubernetes user, so the API server answers 401 Unauthorized and the authenticator logs "identity is not mapped". Either use a principal that is mapped, or map this one.',
     docs: [DOCS.troubleshootingUnauthorized, DOCS.unauthorizedKnowledgeCenter, DOCS.authConfigMap, DOCS.accessEntries],
     rootCause: true,
-    example: { principalArn: 'arn:aws:iam::111122223333:role/eks-ci-runner', callerArn: 'arn:aws:sts::111122223333:assumed-role/eks-ci-runner/i-0a1b2c3d4e5f67890', authenticationMode: 'CONFIG_MAP', cluster: 'prod', admins: ['arn:aws:iam::111122223333:user/cluster-admin'], sources: ['aws-auth'] },
-    explains: ['kube/unauthorized', 'logs/access-denied'],
+    example: {
+      principalArn: 'arn:aws:iam::111122223333:role/eks-ci-runner',
+      callerArn: 'arn:aws:sts::111122223333:assumed-role/eks-ci-runner/i-0a1b2c3d4e5f67890',
+      authenticationMode: 'CONFIG_MAP',
+      cluster: 'prod',
+      fixers: [{ arn: 'arn:aws:iam::111122223333:user/ops-jane', reason: 'creator', seenIn: 'CloudTrail', profile: 'ops-jane' }],
+      grant: { level: 'view' },
+      sources: ['authenticator logs'],
+      unseen: ['aws-auth: 401 with this token'],
+    },
+    explains: ['kube/unauthorized', 'logs/access-denied', 'aws-auth/not-found'],
     message: (e: NotMappedEvidence) => `${e.principalArn} is not mapped`,
-    detail: (e) => {
-      const parts = [`Authentication mode: ${e.authenticationMode}.`];
-      if (e.callerArn !== e.principalArn) parts.push(`Caller: ${e.callerArn}.`);
-      parts.push(
-        e.admins.length > 0
-          ? `Mapped admins: ${e.admins.join(', ')}.`
-          : e.sources.includes('aws-auth')
-            ? 'No principal is mapped to system:masters.'
-            : 'Who is an admin could not be read: aws-auth is not readable with this token (in CONFIG_MAP mode the cluster creator always is).',
-      );
-      if (e.creatorArn) parts.push(`The cluster creator ${e.creatorArn} has admin rights that appear in no mapping.`);
-      return parts.join(' ');
-    },
-    fix: (e, t) => {
-      const useAccessEntry = e.authenticationMode !== 'CONFIG_MAP';
-      const mapping = useAccessEntry ? accessEntryCommands(t, e.principalArn) : [eksctlMapping(t, e.principalArn, suggestedUsername(e.principalArn), ['system:masters'])];
-      const adminRole = e.admins.find((a) => parseArn(a)?.kind === 'role');
-      const who =
-        e.admins.length > 0
-          ? ` Mapped admins: ${e.admins.join(', ')}: have one of them run the commands below${adminRole ? ', or switch kubectl to the admin role (last command) if you may assume it' : ''}.`
-          : e.creatorArn
-            ? ` Only the cluster creator ${e.creatorArn} can run them.`
-            : '';
-      const how = useAccessEntry
-        ? `Create an access entry for ${e.principalArn} with AmazonEKSClusterAdminPolicy (or a narrower policy)${e.authenticationMode === 'API_AND_CONFIG_MAP' ? '; a line in aws-auth would also work, but access entries are the supported way' : ''}.`
-        : `Add ${e.principalArn} to aws-auth (this grants system:masters; use a narrower group if it needs less), or switch to access entries (a one-way change to API_AND_CONFIG_MAP).`;
-      return { summary: `${how}${who}`, commands: [...mapping, ...(adminRole ? [updateKubeconfigCommand(t, { roleArn: adminRole })] : [])] };
-    },
+    detail: (e) => notMappedDetail(e),
+    fix: (e, t) => grantFix(e, t),
   }),
   'aws-auth/ignored-in-api-mode': rule({
     severity: 'warning',
     title: 'aws-auth is ignored in authentication mode API',
     explain:
-      'In authentication mode API the cluster reads only access entries; the aws-auth ConfigMap is ignored, so principals mapped only there cannot authenticate. Mode changes are one-way: the cluster cannot go back to reading aws-auth, so give each principal an access entry.',
+      'In authentication mode API the cluster reads only access entries; the aws-auth ConfigMap is ignored, so principals mapped only there cannot authenticate. Mode changes are one-way: the cluster cannot go back to reading aws-auth, so give each principal an access entry with the access it had.',
     docs: [DOCS.migratingAccessEntries, DOCS.accessEntries, DOCS.creatingAccessEntries],
     rootCause: true,
-    example: { principalArn: 'arn:aws:iam::111122223333:role/dev', section: 'mapRoles', line: 1 },
+    example: {
+      principalArn: 'arn:aws:iam::111122223333:role/dev',
+      section: 'mapRoles',
+      line: 1,
+      username: 'dev:{{SessionName}}',
+      groups: ['dev-team'],
+      fixers: [{ arn: 'arn:aws:iam::111122223333:role/platform-admin', reason: 'access-entry-admin', seenIn: 'access entries' }],
+      switchedToApi: { at: '2026-11-30T21:12:00.000Z', by: 'arn:aws:iam::111122223333:role/platform-admin' },
+      unseen: [],
+    },
     explains: ['kube/unauthorized'],
-    message: (e: { principalArn: string; section: 'mapRoles' | 'mapUsers' | 'mapAccounts'; line?: number }) => `${e.principalArn} is mapped in aws-auth, which mode API ignores`,
-    detail: (e) => `It is mapped by ${where(e)}; only access entries are read.`,
-    fix: (e, t) => ({ summary: `Create an access entry for ${e.principalArn} (AmazonEKSClusterAdminPolicy shown; pick the policy it needs).`, commands: accessEntryCommands(t, e.principalArn) }),
+    message: (e: IgnoredInApiMode) => `${e.principalArn} is mapped in aws-auth, which mode API ignores${e.switchedToApi ? ` since ${e.switchedToApi.at}` : ''}`,
+    detail: (e) =>
+      `It is mapped by ${where(e)}; only access entries are read.${e.switchedToApi ? ` The mode was switched to API at ${e.switchedToApi.at} by ${e.switchedToApi.by} (CloudTrail).` : ''}${e.fixers.length ? ` Who can fix it: ${e.fixers.map(describeFixer).join('; ')}.` : ''}`,
+    fix: (e, t) => {
+      // The access it had: system:masters cannot be an access-entry group (EKS refuses system: groups), so that is ClusterAdmin.
+      const wasAdmin = e.groups.includes('system:masters');
+      const groups = e.groups.filter((g) => !g.startsWith('system:'));
+      const grant = wasAdmin ? ({ level: 'admin', because: 'aws-auth had it in system:masters' } as const) : ({ level: 'view' } as const);
+      return accessEntryGrant({ principalArn: e.principalArn, fullArn: e.fullArn, fixers: e.fixers, grant, unseen: e.unseen, kubernetesGroups: groups }, t);
+    },
   }),
   'aws-auth/granted': rule({
     severity: 'info',
@@ -333,7 +367,7 @@ export const awsAuthRules = {
     docs: [DOCS.authConfigMap, DOCS.rbac],
     rootCause: false,
     example: { principalArn: 'arn:aws:iam::111122223333:role/dev', section: 'mapRoles', line: 1, username: 'dev:alice', groups: ['dev-team'] },
-    message: (e: { principalArn: string; section: 'mapRoles' | 'mapUsers' | 'mapAccounts'; line?: number; username: string; groups: string[]; notes?: string[] }) =>
+    message: (e: { principalArn: string; section: 'mapRoles' | 'mapUsers' | 'mapAccounts'; line?: number; username: string; groups: string[]; notes?: string[] } & AuditStamp) =>
       `${e.principalArn} is mapped by ${where(e)} as "${e.username}" with groups ${listOf(e.groups)}`,
     detail: (e) => (e.notes && e.notes.length > 0 ? e.notes.join('; ') : `Matched via ${e.section}.`),
   }),

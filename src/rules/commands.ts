@@ -50,19 +50,22 @@ export function partitionOf(region: string | undefined): string {
 }
 
 /**
- * An access entry with an access policy for a principal, real names filled in. IAM Identity Center
+ * An access entry with access policies for a principal, real names filled in. IAM Identity Center
  * roles need their full ARN with the aws-reserved path in an access entry (EKS access-entries docs), which
- * a canonical ARN lacks: then the ARN is looked up first.
+ * a canonical ARN lacks: then the ARN is looked up first. Policies are short names or full ARNs.
  */
-export function accessEntryCommands(t: Target, principalArn: string, policy = 'AmazonEKSClusterAdminPolicy'): string[] {
+export function accessEntryCommands(t: Target, principalArn: string, policies: string | readonly string[] = 'AmazonEKSClusterAdminPolicy', entry: { kubernetesGroups?: readonly string[]; username?: string } = {}): string[] {
   const p = parseArn(principalArn);
   const needsPath = isSsoRoleArn(principalArn) && p?.kind === 'role' && p.path === '/';
   const arn = needsPath ? '"$ROLE_ARN"' : shq(principalArn);
   const where = `--cluster-name ${clusterOf(t)} --region ${regionOf(t)}`;
+  const groups = entry.kubernetesGroups?.length ? ` --kubernetes-groups ${entry.kubernetesGroups.map(shq).join(' ')}` : '';
+  const username = entry.username ? ` --username ${shq(entry.username)}` : '';
+  const policyArn = (x: string) => (x.startsWith('arn:') ? x : `arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/${x}`);
   return [
     ...(needsPath ? [`ROLE_ARN=$(aws iam get-role --role-name ${shq(p!.name)} --query Role.Arn --output text)`] : []),
-    `aws eks create-access-entry ${where} --principal-arn ${arn}`,
-    `aws eks associate-access-policy ${where} --principal-arn ${arn} --policy-arn arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/${policy} --access-scope type=cluster`,
+    `aws eks create-access-entry ${where} --principal-arn ${arn}${groups}${username}`,
+    ...(typeof policies === 'string' ? [policies] : policies).map((x) => `aws eks associate-access-policy ${where} --principal-arn ${arn} --policy-arn ${shq(policyArn(x))} --access-scope type=cluster`),
   ];
 }
 

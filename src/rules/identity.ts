@@ -171,6 +171,11 @@ export const identityRules = {
     example: { user: 'oidc-user', credential: 'exec-token' },
     message: (e: { user: string; credential: 'client-certificate' | 'token-file' | 'static-token' | 'exec-token' | 'exec-client-certificate' | 'none' }) =>
       `User "${e.user}" authenticates with ${CREDENTIAL_TEXT[e.credential]}, not an IAM identity`,
+    fix: (_e, t) => ({
+      summary:
+        'No access entry or aws-auth line can fix a credential that is not an IAM identity: get a valid one from whoever issued it, or let kubectl authenticate as an IAM principal through aws eks get-token (this rewrites the kubeconfig user).',
+      commands: [updateKubeconfigCommand(t)],
+    }),
   }),
 };
 

@@ -4,6 +4,8 @@
  * with a key the rule does not declare, or without one it needs, fails `tsc` (ESLint's messageId + data).
  */
 
+import type { AwsAuthContent } from './evidence.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 /** Ordered so that `--fail-on` is one comparison. */
@@ -19,11 +21,20 @@ export interface Target {
   accountId?: string;
   /** The AWS profile the exec plugin uses (env AWS_PROFILE or --profile), if any. */
   profile?: string;
+  /** The aws-auth sections as read (live, file or audit log): fixes patch whole sections exactly. */
+  awsAuth?: AwsAuthContent;
 }
 
 export interface Fix {
   summary: string;
+  /** Complete shell commands, to run in order; real names filled in, every value quoted where it must be. */
   commands: string[];
+  /** Values the commands leave to the reader, as shell variables (`"$KUBERNETES_GROUP"`): name → what to set it to. */
+  placeholders?: Record<string, string>;
+  /** Lines to add by hand in an editor a command opens (`kubectl edit`), and where. */
+  insert?: { where: string; lines: string[] };
+  /** Another way to the same result (e.g. eksctl beside kubectl-only), for whoever prefers it: not to run as well. */
+  alternative?: { summary: string; commands: string[] };
 }
 
 export interface Rule<E, X extends readonly string[] = readonly string[]> {

@@ -58,8 +58,10 @@ const KNOWN_CHECK_BUGS: Record<string, string> = {
 interface ReportFinding {
   rule: string;
   severity: 'error' | 'warning' | 'info';
-  fix?: { summary: string; commands: string[] };
+  fix?: { summary: string; commands: string[]; alternative?: { commands: string[] }; insert?: { lines: string[] } };
   docs: string[];
+  rootCause: boolean;
+  explains?: string[];
 }
 
 interface JsonReport {
@@ -133,11 +135,13 @@ function verdict(s: Scenario, r: ScenarioRun) {
   const report = r.report;
   const findings = report?.findings ?? [];
   const present = new Set(findings.map((f) => f.rule));
+  const explainedByCause = (rule: string) => findings.some((c) => c.rootCause && (c.explains ?? []).includes(rule) && (c.fix?.commands.length ?? 0) > 0);
   return {
     exitCode: r.code,
     rootCauses: report?.rootCauses,
     missingFindings: (s.expect.findings ?? []).filter((rule) => !present.has(rule)),
-    withoutFix: findings.filter((f) => f.severity !== 'info' && !(f.fix && f.fix.commands.length > 0)).map((f) => f.rule),
+    // One fix per problem (issue 13): a symptom a present root cause explains points at it instead of carrying commands.
+    withoutFix: findings.filter((f) => f.severity !== 'info' && !(f.fix && f.fix.commands.length > 0) && !explainedByCause(f.rule)).map((f) => f.rule),
     withoutDocs: findings.filter((f) => f.severity !== 'info' && !f.docs.some((d) => /^https:\/\//.test(d))).map((f) => f.rule),
     ...(s.expect.principalArn !== undefined && { principalArn: report?.identity?.principalArn }),
   };
@@ -199,9 +203,16 @@ describe('every output format for every scenario', () => {
 
   it('text: the verdict first, every root cause flagged', () => {
     for (const [name, report] of reports()) {
-      const text = renderText(report, { color: false });
-      expect(text.split('\n')[0], name).toMatch(/^(PASS|WARN|FAIL) {2}/);
+      const text = renderText(report, { color: false, width: 10_000 });
+      expect(text.split('\n')[0], name).toMatch(/^(PASS|WARN|INCOMPLETE|FAIL) {2}/);
       for (const f of report.findings.filter((x) => x.rootCause)) expect(text, name).toContain(`${f.title} ROOT CAUSE`);
+      // The answer again at the end, where the eye is when the run ends.
+      expect(text.trimEnd().split('\n').pop(), name).toMatch(new RegExp(`^${{ pass: 'PASS', warn: 'WARN', incomplete: 'INCOMPLETE', fail: 'FAIL' }[report.verdict]} `));
+      // In an 80-column terminal only fix commands (and the lines they paste) and words longer than a line (ARNs) exceed the screen.
+      const commands = new Set(report.findings.flatMap((f) => [...(f.fix?.commands ?? []), ...(f.fix?.alternative?.commands ?? []), ...(f.fix?.insert?.lines ?? [])].map((x) => x.trim())));
+      for (const line of renderText(report, { color: false, width: 80 }).split('\n')) {
+        if (line.length > 80 && !commands.has(line.trim()) && /\S\s+\S/.test(line.trim().replace(/^[✖!i] /, '')) && !/^\s+(Docs|identity): /.test(line) && !/^ {3}\S+ · /.test(line) && !/^ {2}. \S.* \d+ ms/.test(line)) expect(line, name).toBe('(no longer than 80 columns)');
+      }
     }
   });
 

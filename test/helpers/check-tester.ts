@@ -14,7 +14,8 @@ import type { Target } from '../../src/rules/rule.js';
 import { redact } from '../../src/shared/redact.js';
 
 export const TEST_TARGET: Target = { kubeconfig: ['/home/alice/.kube/config'], context: 'prod', cluster: 'prod', region: 'us-west-2', accountId: '111122223333' };
-export const TEST_OPTIONS: RunOptions = { since: 3_600_000, noLogs: false, offline: false, timeoutMs: 10_000, verbose: false, env: {} };
+/** A HOME with no AWS config: checks that read local profiles see none. */
+export const TEST_OPTIONS: RunOptions = { since: 3_600_000, noLogs: false, offline: false, timeoutMs: 10_000, verbose: false, env: { HOME: '/nonexistent/eksdoctor-test-home' } };
 
 export interface CheckCase {
   facts: Facts;

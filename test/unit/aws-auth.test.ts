@@ -461,40 +461,82 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
     ]);
   });
 
-  describe('principal-not-mapped', () => {
+  describe('principal-not-mapped (one plan for every not-mapped fix: src/rules/grant.ts)', () => {
     const principalArn = `arn:aws:iam::${A}:role/ec2-worker`;
-    const base = { principalArn, callerArn: `arn:aws:sts::${A}:assumed-role/ec2-worker/i-0abc`, cluster: 'prod-eks', sources: ['aws-auth'] };
-    const admins = [`arn:aws:iam::${A}:role/platform-admin`, `arn:aws:iam::${A}:user/alice`];
+    const base = { principalArn, callerArn: `arn:aws:sts::${A}:assumed-role/ec2-worker/i-0abc`, cluster: 'prod-eks', sources: ['aws-auth'], unseen: [], grant: { level: 'view' } as const };
+    const fixers = [
+      { arn: `arn:aws:iam::${A}:role/platform-admin`, reason: 'aws-auth-admin' as const, seenIn: 'aws-auth', profile: 'platform' },
+      { arn: `arn:aws:iam::${A}:user/alice`, reason: 'creator' as const, seenIn: 'CloudTrail' },
+    ];
     const r = rule('aws-auth/principal-not-mapped');
+    const withContent = { ...t, awsAuth: { mapRoles: [{ arn: `arn:aws:iam::${A}:role/eks-node`, username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] }], mapUsers: [], mapAccounts: [] } };
 
-    it('CONFIG_MAP: an aws-auth line with eksctl, naming the admins', () => {
-      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', admins }), t);
-      expect(fix.commands[0]).toBe(`eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn ${principalArn} --username 'ec2-worker:{{SessionName}}' --group system:masters`);
-      expect(fix.summary).toContain(`arn:aws:iam::${A}:role/platform-admin, arn:aws:iam::${A}:user/alice`);
-      expect(fix.commands).toContain(`aws eks update-kubeconfig --name prod-eks --region eu-west-1 --role-arn arn:aws:iam::${A}:role/platform-admin --alias prod`);
+    it('CONFIG_MAP, content known: a merge patch of the whole mapRoles as the first fixer (their profile), a view binding, eksctl as the alternative', () => {
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers }), withContent);
+      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-platform-admin --profile platform');
+      expect(fix.commands[1]).toMatch(/^kubectl patch configmap aws-auth -n kube-system --type merge -p '\{"data":\{"mapRoles":".*eks-node.*ec2-worker.*"\}\}' --context prod-eks-platform-admin$/);
+      expect(fix.commands[2]).toBe('kubectl create clusterrolebinding ec2-worker-view --clusterrole=view --group=ec2-worker-view --context prod-eks-platform-admin');
+      expect(fix.summary).toContain(`Run as arn:aws:iam::${A}:role/platform-admin (is in system:masters in aws-auth, seen in aws-auth; your profile platform is that principal)`);
+      expect(fix.summary).toContain(`arn:aws:iam::${A}:user/alice (created the cluster, seen in CloudTrail)`);
+      expect(fix.summary).toMatch(/Read-only \(view\)/);
+      expect(fix.alternative!.commands[1]).toBe(`eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn ${principalArn} --username 'ec2-worker:{{SessionName}}' --group ec2-worker-view --profile platform`);
       expect(fix.commands.join('\n')).not.toContain('create-access-entry');
+      expect(fix.placeholders).toBeUndefined();
     });
 
-    it.each(['API', 'API_AND_CONFIG_MAP'] as const)('%s: an access entry with the cluster-admin policy', (mode) => {
-      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: mode, admins: [] }), t);
+    it('the patch carries the section the authenticator reads back exactly: the old entries and the new one', () => {
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers }), withContent);
+      const json = JSON.parse(/-p '(.*)' --context/.exec(fix.commands[1]!)![1]!.replace(/'\\''/g, "'")) as { data: { mapRoles: string } };
+      const back = parseAwsAuthData(json.data);
+      expect(back.problems).toEqual([]);
+      expect(back.roles.map((m) => [m.arn, m.username, m.groups])).toEqual([
+        [`arn:aws:iam::${A}:role/eks-node`, 'system:node:{{EC2PrivateDNSName}}', ['system:bootstrappers', 'system:nodes']],
+        [principalArn, 'ec2-worker:{{SessionName}}', ['ec2-worker-view']],
+      ]);
+    });
+
+    it('CONFIG_MAP, content unknown and no local profile: kubectl edit with the exact lines, the admin profile as a placeholder', () => {
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers: [fixers[1]!] }), t);
+      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-alice --profile "$ADMIN_PROFILE"');
+      expect(fix.commands[1]).toBe('kubectl edit configmap aws-auth -n kube-system --context prod-eks-alice');
+      expect(fix.insert!.lines).toEqual([`- rolearn: ${principalArn}`, '  username: "ec2-worker:{{SessionName}}"', '  groups:', '    - ec2-worker-view']);
+      expect(fix.placeholders).toEqual({ ADMIN_PROFILE: `an AWS profile whose credentials are arn:aws:iam::${A}:user/alice` });
+    });
+
+    it('admin only when the evidence says so (it created the cluster): system:masters, no view binding', () => {
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers, grant: { level: 'admin', because: 'it created the cluster' } }), withContent);
+      expect(fix.commands[1]).toContain('system:masters');
+      expect(fix.commands.some((c) => c.includes('clusterrolebinding'))).toBe(false);
+      expect(fix.summary).toContain('Full admin, because it created the cluster.');
+    });
+
+    it.each(['API', 'API_AND_CONFIG_MAP'] as const)('%s: an access entry with the view policy, run with the fixer profile', (mode) => {
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: mode, fixers }), t);
       expect(fix.commands).toEqual([
-        `aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn ${principalArn}`,
-        `aws eks associate-access-policy --cluster-name prod-eks --region eu-west-1 --principal-arn ${principalArn} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy --access-scope type=cluster`,
+        `aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn ${principalArn} --profile platform`,
+        `aws eks associate-access-policy --cluster-name prod-eks --region eu-west-1 --principal-arn ${principalArn} --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster --profile platform`,
       ]);
       expect(fix.commands.join('\n')).not.toContain('eksctl');
     });
 
+    it('restores the policies a deleted entry had (CloudTrail), with the full ARN IAM gave', () => {
+      const grant = { level: 'restore' as const, policies: ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy'], because: 'CloudTrail shows them' };
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'API', fixers, grant, fullArn: `arn:aws:iam::${A}:role/team/ec2-worker` }), t);
+      expect(fix.commands[0]).toContain(`--principal-arn arn:aws:iam::${A}:role/team/ec2-worker`);
+      expect(fix.commands[1]).toContain('AmazonEKSEditPolicy');
+    });
+
     it('SSO role in an access entry: looks up the full ARN with its path', () => {
       const sso = `arn:aws:iam::${A}:role/AWSReservedSSO_Admin_0123456789abcdef`;
-      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, principalArn: sso, authenticationMode: 'API', admins: [] }), t);
+      const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, principalArn: sso, authenticationMode: 'API', fixers: [] }), t);
       expect(fix.commands[0]).toBe('ROLE_ARN=$(aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef --query Role.Arn --output text)');
       expect(fix.commands[1]).toContain('--principal-arn "$ROLE_ARN"');
     });
 
-    it('names the creator when nobody is mapped as admin', () => {
-      const e = ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', admins: [], creatorArn: `arn:aws:iam::${A}:user/founder` });
-      expect(r.fix!(e, t).summary).toContain(`arn:aws:iam::${A}:user/founder`);
-      expect(r.detail!(e, t)).toContain('No principal is mapped to system:masters');
+    it('no fixer seen: a cluster administrator, and what could not be seen', () => {
+      const e = ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers: [], unseen: ['CloudTrail: denied'] });
+      expect(r.fix!(e, t).summary).toContain('Have a cluster administrator run these (who that is could not be seen: CloudTrail: denied)');
+      expect(r.detail!(e, t)).toContain('No principal with admin rights could be seen.');
     });
   });
 
@@ -503,14 +545,20 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
     expect(rule('aws-auth/account-only-mapping').fix!(e, t).commands).toEqual([`kubectl create clusterrolebinding dave-view --clusterrole=view --user=arn:aws:iam::${A}:user/dave --context prod`]);
   });
 
-  it('ignored-in-api-mode creates an access entry for the principal', () => {
-    const e = ev('aws-auth/ignored-in-api-mode', { principalArn: `arn:aws:iam::${A}:role/a`, section: 'mapRoles', line: 1 });
-    expect(rule('aws-auth/ignored-in-api-mode').fix!(e, t).commands.filter((c) => c.startsWith('aws eks create-access-entry'))).toHaveLength(1);
+  it('ignored-in-api-mode gives the principal an access entry with the groups it had, system:masters becoming ClusterAdmin', () => {
+    const base = { principalArn: `arn:aws:iam::${A}:role/a`, section: 'mapRoles' as const, line: 1, fixers: [], unseen: [] };
+    const withGroups = rule('aws-auth/ignored-in-api-mode').fix!(ev('aws-auth/ignored-in-api-mode', { ...base, groups: ['dev-team'] }), t).commands;
+    expect(withGroups[0]).toBe(`aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn arn:aws:iam::${A}:role/a --kubernetes-groups dev-team --profile "$ADMIN_PROFILE"`);
+    expect(withGroups).toHaveLength(1);
+    const masters = rule('aws-auth/ignored-in-api-mode').fix!(ev('aws-auth/ignored-in-api-mode', { ...base, groups: ['system:masters'] }), t).commands;
+    expect(masters[1]).toContain('AmazonEKSClusterAdminPolicy');
   });
 
-  it('not-found suggests eksctl or the move to access entries', () => {
-    const cmds = rule('aws-auth/not-found').fix!(ev('aws-auth/not-found', { authenticationMode: 'CONFIG_MAP', principalArn: `arn:aws:iam::${A}:role/a` }), t).commands;
-    expect(cmds[1]).toBe('aws eks update-cluster-config --name prod-eks --region eu-west-1 --access-config authenticationMode=API_AND_CONFIG_MAP');
+  it('not-found creates aws-auth with kubectl alone (no redirection), eksctl as the alternative', () => {
+    const fix = rule('aws-auth/not-found').fix!(ev('aws-auth/not-found', { authenticationMode: 'CONFIG_MAP', principalArn: `arn:aws:iam::${A}:role/a` }), t);
+    expect(fix.commands[0]).toBe('kubectl create configmap aws-auth -n kube-system --context prod');
+    expect(fix.commands[1]).toMatch(/^kubectl patch configmap aws-auth -n kube-system --type merge -p '.*role\/a.*' --context prod$/);
+    expect(fix.alternative!.commands[0]).toMatch(/^eksctl create iamidentitymapping/);
   });
 
   it.each([

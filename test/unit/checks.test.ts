@@ -1,3 +1,4 @@
+import type { NotMappedEvidence } from '../../src/rules/evidence.js';
 /**
  * Checks on fact sets (RuleTester style): each case gives facts and asserts exactly the findings the
  * check returns, rendered through the catalog — so each rule's text and fix are tested with the
@@ -37,7 +38,7 @@ describe('mapping verdict (is the principal mapped at all?)', () => {
     expect(r.rules).toEqual(rule ? [rule] : []);
   });
 
-  it('names the admins every source knows, once each, never the caller; its fix says who runs what', async () => {
+  it('names who can fix it in SPEC §10 order, once each, never the caller; its fix runs as the first', async () => {
     const r = await testCheck(mappingCheck, {
       facts: {
         identity: principal,
@@ -48,20 +49,62 @@ describe('mapping verdict (is the principal mapped at all?)', () => {
       },
     });
     const f = r.one('aws-auth/principal-not-mapped');
-    expect(f.evidence).toMatchObject({
-      admins: ['arn:aws:iam::111122223333:role/platform', 'arn:aws:iam::111122223333:role/admin', 'arn:aws:iam::111122223333:user/creator'],
-      creatorArn: 'arn:aws:iam::111122223333:user/creator',
-      sources: ['access entries', 'aws-auth'],
-    });
+    expect(f.evidence.fixers).toEqual([
+      { arn: 'arn:aws:iam::111122223333:role/platform', reason: 'access-entry-admin', seenIn: 'access entries' },
+      { arn: 'arn:aws:iam::111122223333:role/admin', reason: 'aws-auth-admin', seenIn: 'aws-auth' },
+      { arn: 'arn:aws:iam::111122223333:user/creator', reason: 'creator', seenIn: 'authenticator logs' },
+    ]);
+    expect(f.evidence).toMatchObject({ sources: ['access entries', 'aws-auth'], grant: { level: 'view' } });
     expect(f.title).toBe(`${ROLE} is not mapped`);
-    expect(f.fix!.commands).toContain(`aws eks create-access-entry --cluster-name prod --region us-west-2 --principal-arn ${ROLE}`);
+    expect(f.fix!.commands[0]).toBe(`aws eks create-access-entry --cluster-name prod --region us-west-2 --principal-arn ${ROLE} --profile "$ADMIN_PROFILE"`);
   });
 
   it('in API mode names no aws-auth admin: API mode ignores aws-auth', async () => {
     const r = await testCheck(mappingCheck, {
       facts: { identity: principal, cluster: cluster('API'), accessEntries: { readable: true, admins: [] }, awsAuth: { readable: true, exists: true, config: config(['arn:aws:iam::111122223333:role/admin']) } },
     });
-    expect(r.one('access-entry/missing').evidence).toMatchObject({ admins: [] });
+    expect(r.one('access-entry/missing').evidence).toMatchObject({ fixers: [] });
+  });
+
+  it('CloudTrail: the creator and the last changer are fixers, a deleted entry says who deleted it and its policies come back', async () => {
+    const actor = (arn: string) => ({ arn, type: 'AssumedRole' });
+    const r = await testCheck(mappingCheck, {
+      facts: {
+        identity: principal,
+        cluster: cluster('API'),
+        accessEntries: { readable: true, admins: [] },
+        cloudtrail: {
+          ok: true,
+          complete: true,
+          creation: { name: 'CreateCluster', time: '2026-09-01T00:00:00.000Z', actor: { arn: 'arn:aws:iam::111122223333:user/ops-jane', type: 'IAMUser' }, parameters: { name: 'prod' } },
+          changes: [
+            { name: 'DeleteAccessEntry', time: '2026-11-30T22:00:00.000Z', actor: actor('arn:aws:iam::111122223333:role/ci/deploy-pipeline'), parameters: { name: 'prod', principalArn: ROLE } },
+            { name: 'AssociateAccessPolicy', time: '2026-10-01T00:00:00.000Z', actor: actor('arn:aws:iam::111122223333:role/platform'), parameters: { name: 'prod', principalArn: ROLE, policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy' } },
+          ],
+        },
+      },
+    });
+    const e = r.one('access-entry/missing').evidence as unknown as NotMappedEvidence;
+    expect(e.fixers.map((f) => [f.arn, f.reason])).toEqual([
+      ['arn:aws:iam::111122223333:user/ops-jane', 'creator'],
+      ['arn:aws:iam::111122223333:role/ci/deploy-pipeline', 'changed-access'],
+    ]);
+    expect(e.deleted).toEqual({ at: '2026-11-30T22:00:00.000Z', by: 'arn:aws:iam::111122223333:role/ci/deploy-pipeline' });
+    expect(e.grant).toMatchObject({ level: 'restore', policies: ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy'] });
+  });
+
+  it('the caller created the cluster: the fix grants admin, and the caller is not its own fixer', async () => {
+    const r = await testCheck(mappingCheck, {
+      facts: {
+        identity: principal,
+        cluster: cluster('API'),
+        accessEntries: { readable: true, admins: [] },
+        cloudtrail: { ok: true, complete: true, creation: { name: 'CreateCluster', time: '2026-09-01T00:00:00.000Z', actor: { arn: ROLE, type: 'AssumedRole' }, parameters: { name: 'prod' } }, changes: [] },
+      },
+    });
+    const e = r.one('access-entry/missing').evidence;
+    expect(e.fixers).toEqual([]);
+    expect(e.grant).toEqual({ level: 'admin', because: 'it created the cluster' });
   });
 });
 

@@ -27,6 +27,10 @@ const REPORT: Report = {
     accountId: '123456789012',
     source: 'exec-token',
   },
+  sources: [
+    { name: 'kubernetes-api', status: 'read' },
+    { name: 'cloudtrail', status: 'denied', reason: 'not authorized to perform: cloudtrail:LookupEvents' },
+  ],
   verdict: 'fail',
   summary: 'Root cause: arn:aws:iam::123456789012:role/dev is not mapped in aws-auth or access entries.',
   rootCauses: ['aws-auth/principal-not-mapped'],
@@ -122,6 +126,7 @@ describe('markdown', () => {
       | Account | \`123456789012\` |
       | Server | \`https://ABC.gr7.us-west-2.eks.amazonaws.com\` |
       | Kubeconfig | \`/home/u/.kube/config\` |
+      | Evidence from | kubernetes-api read, cloudtrail denied (not authorized to perform: cloudtrail:LookupEvents) |
 
       ### Checks
 
@@ -201,6 +206,7 @@ describe('markdown', () => {
       | Account | \`123456789012\` |
       | Server | \`https://ABC.gr7.us-west-2.eks.amazonaws.com\` |
       | Kubeconfig | \`/home/u/.kube/config\` |
+      | Evidence from | kubernetes-api read, cloudtrail denied (not authorized to perform: cloudtrail:LookupEvents) |
 
       ### Checks
 
@@ -247,6 +253,8 @@ describe('junit', () => {
             <property name="accountId" value="123456789012"/>
             <property name="identity" value="arn:aws:iam::123456789012:role/dev"/>
             <property name="eksdoctor" value="0.1.0"/>
+            <property name="source.kubernetes-api" value="read"/>
+            <property name="source.cloudtrail" value="denied (not authorized to perform: cloudtrail:LookupEvents)"/>
           </properties>
           <testcase classname="eksdoctor.kubeconfig" name="kubeconfig" time="0.003">
             <system-out>[warning] kubeconfig/static-token: User "ci|bot" authenticates with a static token, 100% of the time
@@ -333,13 +341,13 @@ describe('github', () => {
       ::error title=kube/unauthorized::The API server answers 401 Unauthorized — Fix the root cause above.%0ADocs: https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#unauthorized
       ::warning file=deploy/kubeconfig.yaml,line=12,title=kubeconfig/static-token::User "ci|bot" authenticates with a static token, 100%25 of the time — Replace the static token with the aws eks get-token exec plugin.%0A  aws eks update-kubeconfig --name prod --region us-west-2%0ADocs: https://docs.aws.amazon.com/eks/latest/userguide/create-kubeconfig.html
       ::warning title=eksdoctor check logs::The check "authenticator logs" could not run: timed out after 30.0 s
-      ::notice title=eksdoctor FAIL::Root cause: arn:aws:iam::123456789012:role/dev is not mapped in aws-auth or access entries. (context prod, us-west-2)
+      ::notice title=eksdoctor FAIL::Root cause: arn:aws:iam::123456789012:role/dev is not mapped in aws-auth or access entries. (context prod, us-west-2)%0AEvidence from: kubernetes-api read, cloudtrail denied
       "
     `);
   });
 
   it('a passing report is one notice', () => {
-    expect(renderGithub(PASSING)).toBe('::notice title=eksdoctor PASS::No problems found. (context prod, us-west-2)\n');
+    expect(renderGithub(PASSING)).toBe('::notice title=eksdoctor PASS::No problems found. (context prod, us-west-2)%0AEvidence from: kubernetes-api read, cloudtrail denied\n');
   });
 
   it('escapes messages and properties as @actions/core does', () => {
@@ -353,9 +361,12 @@ describe('github', () => {
 describe('text and json', () => {
   it('text without colour', () => {
     expect(renderText(REPORT, { color: false })).toMatchInlineSnapshot(`
-      "FAIL  Root cause: arn:aws:iam::123456789012:role/dev is not mapped in aws-auth or access entries.
+      "FAIL  Root cause: arn:aws:iam::123456789012:role/dev is not mapped in aws-auth
+            or access entries.
          prod · us-west-2 · https://ABC.gr7.us-west-2.eks.amazonaws.com
          identity: arn:aws:sts::123456789012:assumed-role/dev/alice → arn:aws:iam::123456789012:role/dev (exec-token)
+         Evidence from: kubernetes-api read, cloudtrail denied (not authorized to
+         perform: cloudtrail:LookupEvents)
 
       Checks
         ! kubeconfig         3 ms
@@ -366,18 +377,23 @@ describe('text and json', () => {
         ✖ Kubernetes API     87 ms
 
       Findings
-        ✖ arn:aws:iam::123456789012:role/dev is not mapped ROOT CAUSE  [aws-auth/principal-not-mapped]
+        ✖ arn:aws:iam::123456789012:role/dev is not mapped ROOT CAUSE
+          [aws-auth/principal-not-mapped]
             aws-auth maps 2 roles, none is this one.
             Mapped with system:masters: arn:aws:iam::123456789012:role/admin
-            ↳ which is why: The API server answers 401 Unauthorized  [kube/unauthorized]
+            ↳ which is why: The API server answers 401 Unauthorized
+            [kube/unauthorized]
             Fix: Map the role in aws-auth, or assume a mapped role.
               eksctl create iamidentitymapping --cluster prod --region us-west-2 --arn arn:aws:iam::123456789012:role/dev --group dev --username dev:{{SessionName}}
             Docs: https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html
-        ! User "ci|bot" authenticates with a static token, 100% of the time  [kubeconfig/static-token]
+        ! User "ci|bot" authenticates with a static token, 100% of the time
+          [kubeconfig/static-token]
             Fix: Replace the static token with the aws eks get-token exec plugin.
               aws eks update-kubeconfig --name prod --region us-west-2
             Docs: https://docs.aws.amazon.com/eks/latest/userguide/create-kubeconfig.html
         i No authenticator events for this principal in the last 1h  [logs/no-events]
+
+      FAIL root cause aws-auth/principal-not-mapped · 2 errors, 1 warning · 812 ms
       "
     `);
   });

@@ -1,5 +1,6 @@
 import { parseEksClusterArn } from '../../facts/eks-endpoint.js';
 import { finding, type FindingOf } from '../../rules/index.js';
+import { recordSource } from '../facts.js';
 import { defineCheck } from '../types.js';
 
 const USABLE_STATUSES = new Set(['ACTIVE', 'UPDATING']);
@@ -29,6 +30,7 @@ export const clusterCheck = defineCheck({
     const describe = (n: string) => once(`describe:${facts.awsKey}:${n}`, () => describeCluster(eks, n, signal));
     const described = name ? await describe(name) : undefined;
     let cluster = described?.ok ? described.cluster : undefined;
+    if (described && !described.ok) recordSource(facts, 'eks', { status: described.problem === 'denied' ? 'denied' : 'absent', reason: described.message });
     if (described && !described.ok && described.problem === 'denied') {
       return { findings: [finding('cluster/describe-denied', { cluster: name, principal: facts.sdkIdentity?.arn, message: described.message })], halt: 'eks:DescribeCluster denied' };
     }
@@ -53,6 +55,7 @@ export const clusterCheck = defineCheck({
       }
     }
     facts.cluster = cluster;
+    recordSource(facts, 'eks', { status: 'read' });
     target.cluster = cluster.name;
     target.accountId = parseEksClusterArn(cluster.arn)?.accountId ?? accountId;
 

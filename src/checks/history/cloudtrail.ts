@@ -5,7 +5,7 @@ import type { AccessChange } from '../../rules/history.js';
 import { recordSource } from '../facts.js';
 import { defineCheck } from '../types.js';
 
-const EMITS = ['history/creator', 'history/access-changed'] as const;
+const EMITS = ['history/creator', 'history/access-changed', 'history/unavailable'] as const;
 /** The newest changes shown; older ones are in CloudTrail for whoever wants them. */
 const MAX_CHANGES = 10;
 
@@ -35,7 +35,8 @@ export const cloudTrailCheck = defineCheck({
     facts.cloudtrail = history;
     if (!history.ok) {
       recordSource(facts, 'cloudtrail', { status: history.problem === 'denied' ? 'denied' : 'absent', reason: history.message });
-      return { findings: [], skip: `CloudTrail could not be read: ${history.message}` };
+      const unavailable = finding('history/unavailable', { source: 'cloudtrail', status: history.problem, reason: history.message, wouldTell: 'who created the cluster and who last changed its access' });
+      return { findings: [unavailable], skip: `CloudTrail could not be read: ${history.message}` };
     }
     recordSource(facts, 'cloudtrail', { status: 'read', ...(!history.complete && { reason: 'searched within a page budget' }) });
     const findings: FindingOf<(typeof EMITS)[number]>[] = [];

@@ -11,7 +11,7 @@ export const iamCheck = defineCheck({
   id: 'iam',
   title: 'IAM principal',
   dependsOn: ['identity', 'aws-identity'],
-  emits: ['identity/role-has-path'],
+  emits: ['identity/role-has-path', 'history/unavailable'],
   async run({ facts, options, signal, once }) {
     if (options.noHistory) {
       recordSource(facts, 'iam', { status: 'skipped', reason: '--no-history' });
@@ -24,7 +24,8 @@ export const iamCheck = defineCheck({
     facts.iam = read;
     if (!read.ok) {
       recordSource(facts, 'iam', { status: read.problem === 'denied' ? 'denied' : 'absent', reason: read.message });
-      return { findings: [], skip: `IAM could not be read: ${read.message}` };
+      const unavailable = finding('history/unavailable', { source: 'iam', status: read.problem, reason: read.message, wouldTell: "the principal's full ARN with its path, and whether it was re-created" });
+      return { findings: [unavailable], skip: `IAM could not be read: ${read.message}` };
     }
     if (read.kind === 'none') {
       recordSource(facts, 'iam', { status: 'skipped', reason: 'the principal is not an IAM role or user' });

@@ -1,5 +1,6 @@
 import { finding, type FindingOf } from '../../rules/index.js';
 import { digest } from '../../shared/digest.js';
+import { recordSource } from '../facts.js';
 import { defineCheck, type CheckContext } from '../types.js';
 
 const CALL_TIMEOUT_MS = 10_000;
@@ -37,11 +38,19 @@ export const kubeAuthCheck = defineCheck({
 
     if (!who.ok && who.status === 401) {
       facts.kube = { api, authenticated: false };
+      recordSource(facts, 'kubernetes-api', { status: 'denied', reason: '401 Unauthorized' });
       return { findings: [finding('kube/unauthorized', { principal: await principalArn(), message: kubectlErrorText(who), iamCredential: facts.iamCredential === true })], halt: 'the API server answers 401 Unauthorized' };
     }
     // Anything but an answer (404: no SelfSubjectReview API, go on without it) means the server could not be read.
-    if (!who.ok && who.status !== 404) return { findings: [], halt: `SelfSubjectReview: ${who.message}` };
-    if (!can.ok) return { findings: [], halt: `SelfSubjectAccessReview: ${can.message}` };
+    if (!who.ok && who.status !== 404) {
+      recordSource(facts, 'kubernetes-api', { status: 'absent', reason: who.message });
+      return { findings: [], halt: `SelfSubjectReview: ${who.message}` };
+    }
+    if (!can.ok) {
+      recordSource(facts, 'kubernetes-api', { status: 'absent', reason: can.message });
+      return { findings: [], halt: `SelfSubjectAccessReview: ${can.message}` };
+    }
+    recordSource(facts, 'kubernetes-api', { status: 'read' });
     const findings: FindingOf<'kube/authenticated' | 'kube/forbidden'>[] = [];
     const username = who.ok ? who.username : undefined;
     const groups = who.ok ? who.groups : [];

@@ -1,4 +1,5 @@
 import { finding, type FindingOf } from '../../rules/index.js';
+import { recordSource } from '../facts.js';
 import { defineCheck } from '../types.js';
 
 const EMITS = ['cluster/authenticator-logging-disabled', 'logs/not-enabled', 'logs/query-denied', 'logs/access-denied', 'logs/access-granted', 'logs/no-events'] as const;
@@ -15,7 +16,10 @@ export const logsCheck = defineCheck({
   waitsFor: ['identity', 'kube-auth'],
   emits: EMITS,
   async run({ facts, options, signal, remainingMs, progress, once, finished }) {
-    if (options.noLogs) return { findings: [], skip: '--no-logs' };
+    if (options.noLogs) {
+      recordSource(facts, 'authenticator-log', { status: 'skipped', reason: '--no-logs' });
+      return { findings: [], skip: '--no-logs' };
+    }
     const cluster = facts.cluster!;
     const findings: FindingOf<(typeof EMITS)[number]>[] = [];
     if (!cluster.enabledLogTypes.includes('authenticator')) findings.push(finding('cluster/authenticator-logging-disabled', { enabledTypes: cluster.enabledLogTypes }));
@@ -29,9 +33,16 @@ export const logsCheck = defineCheck({
     // Who gets in as admin does not depend on kubectl's request: ask while waiting for it.
     const adminGrants = once(`log-admins:${where}`, () => findAdminGrants(logs, window()));
     const status = await once(`log-status:${where}`, () => authenticatorLogStatus(logs, cluster.name, signal));
-    if (!status.ok) return { findings, halt: `CloudWatch Logs could not be read: ${status.message}` };
-    if (status.denied) return { findings: [...findings, finding('logs/query-denied', { actions: status.denied.actions, callerArn: facts.sdkIdentity?.arn })] };
+    if (!status.ok) {
+      recordSource(facts, 'authenticator-log', { status: 'absent', reason: status.message });
+      return { findings, halt: `CloudWatch Logs could not be read: ${status.message}` };
+    }
+    if (status.denied) {
+      recordSource(facts, 'authenticator-log', { status: 'denied', reason: status.denied.actions.join(', ') });
+      return { findings: [...findings, finding('logs/query-denied', { actions: status.denied.actions, callerArn: facts.sdkIdentity?.arn })] };
+    }
     if (!status.groupExists || !status.streamsExist) {
+      recordSource(facts, 'authenticator-log', { status: 'absent', reason: status.groupExists ? 'no authenticator log streams' : 'no log group' });
       // Disabled logging is already the finding; a missing group then says nothing new.
       if (findings.length === 0) findings.push(finding('logs/not-enabled', { groupExists: status.groupExists }));
       return { findings };
@@ -44,7 +55,11 @@ export const logsCheck = defineCheck({
     const found = await once(`log-events:${where}:${principal.principalArn}`, () =>
       findAuthenticatorEvents(logs, { ...window(), principal: { arn: principal.arn, canonicalArn: principal.principalArn }, onProgress: progress }),
     );
-    if (!found.ok) return { findings, halt: `the authenticator logs could not be searched: ${found.message}` };
+    if (!found.ok) {
+      recordSource(facts, 'authenticator-log', { status: 'absent', reason: found.message });
+      return { findings, halt: `the authenticator logs could not be searched: ${found.message}` };
+    }
+    recordSource(facts, 'authenticator-log', found.denied ? { status: 'denied', reason: found.denied.actions.join(', ') } : { status: 'read' });
     if (found.denied) return { findings: [...findings, finding('logs/query-denied', { actions: found.denied.actions, callerArn: facts.sdkIdentity?.arn })] };
 
     const mine = found.events.filter((e) => e.outcome === 'granted' || e.outcome === 'denied');

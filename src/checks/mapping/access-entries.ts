@@ -1,15 +1,16 @@
 import { finding, type FindingOf } from '../../rules/index.js';
 import { defineCheck } from '../types.js';
 
-const EMITS = ['access-entry/not-enabled', 'access-entry/list-denied', 'access-entry/granted', 'access-entry/no-permissions', 'access-entry/namespace-scoped'] as const;
+const EMITS = ['access-entry/not-enabled', 'access-entry/list-denied', 'access-entry/granted', 'access-entry/no-permissions', 'access-entry/namespace-scoped', 'access-entry/principal-recreated'] as const;
 
 /** The principal's access entry, its groups and access policies (modes API and API_AND_CONFIG_MAP). */
 export const accessEntriesCheck = defineCheck({
   id: 'access-entries',
   title: 'access entries',
   dependsOn: ['cluster', 'identity'],
+  waitsFor: ['iam'],
   emits: EMITS,
-  async run({ facts, target, signal, once }) {
+  async run({ facts, target, signal, once, finished }) {
     const cluster = facts.cluster!;
     const mode = cluster.authenticationMode;
     if (mode === 'CONFIG_MAP') {
@@ -28,6 +29,26 @@ export const accessEntriesCheck = defineCheck({
     const entry = r.entry;
     if (!entry) return { findings: [] };
     const findings: FindingOf<(typeof EMITS)[number]>[] = [];
+    // EKS keeps the principal's unique ID with its entry (API_AccessEntry): an entry older than the
+    // principal was made for a deleted namesake and maps nobody now.
+    await finished('iam');
+    const iam = facts.iam;
+    if (iam?.ok && iam.exists && iam.createdAt && entry.createdAt && entry.createdAt < iam.createdAt) {
+      facts.accessEntries.stale = true;
+      return {
+        findings: [
+          finding('access-entry/principal-recreated', {
+            principalArn: entry.principalArn,
+            entryCreatedAt: entry.createdAt,
+            principalCreatedAt: iam.createdAt,
+            policies: entry.policies.map((p) => ({ policyArn: p.policyArn, ...(p.scope === 'namespace' && { namespaces: p.namespaces }) })),
+            kubernetesGroups: entry.kubernetesGroups,
+            // EKS's default username (the session ARN template, or the user ARN) comes back by itself.
+            ...(entry.username && !/\{\{SessionName\}\}$/.test(entry.username) && entry.username !== entry.principalArn && { username: entry.username }),
+          }),
+        ],
+      };
+    }
     const policies = entry.policies.map((p) => p.policy);
     if (policies.length === 0 && entry.kubernetesGroups.length === 0) {
       findings.push(finding('access-entry/no-permissions', { principalArn: entry.principalArn, username: entry.username, cluster: target.cluster ?? cluster.name }));

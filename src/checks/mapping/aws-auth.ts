@@ -1,7 +1,8 @@
 import type { Facts } from '../facts.js';
 import { parseArn, sameArn } from '../../facts/arn.js';
-import type { AwsAuthConfig, AwsAuthMapping, AwsAuthProblem, AwsAuthProblemKind } from '../../facts/aws-auth.js';
+import type { AwsAuthConfig, AwsAuthMapping, AwsAuthProblem, AwsAuthProblemKind, parseAwsAuthData as ParseAwsAuthData } from '../../facts/aws-auth.js';
 import type { AuthenticationMode } from '../../facts/eks-cluster.js';
+import type { AuditStamp } from '../../rules/aws-auth.js';
 import { finding, type FindingOf, type RuleId } from '../../rules/index.js';
 import { defineCheck, type CheckContext } from '../types.js';
 import { callOptions } from '../kube/kube-auth.js';
@@ -23,47 +24,66 @@ export type AwsAuthLintRule = (typeof AWS_AUTH_PROBLEM_RULES)[AwsAuthProblemKind
 export const AWS_AUTH_LINT_RULES = Object.values(AWS_AUTH_PROBLEM_RULES);
 
 /** A parser or linter problem as a finding of its rule, with the authentication mode that decides whether it matters. */
-export function awsAuthFinding(p: AwsAuthProblem, authenticationMode?: AuthenticationMode): FindingOf<AwsAuthLintRule> {
+export function awsAuthFinding(p: AwsAuthProblem, authenticationMode?: AuthenticationMode, stamp: AuditStamp = {}): FindingOf<AwsAuthLintRule> {
   const { kind, ...evidence } = p;
-  return { rule: AWS_AUTH_PROBLEM_RULES[kind], evidence: { ...evidence, ...(authenticationMode && { authenticationMode }) } } as FindingOf<AwsAuthLintRule>;
+  return { rule: AWS_AUTH_PROBLEM_RULES[kind], evidence: { ...evidence, ...(authenticationMode && { authenticationMode }), ...stamp } } as FindingOf<AwsAuthLintRule>;
 }
 
-const EMITS = [...AWS_AUTH_LINT_RULES, 'aws-auth/not-found', 'aws-auth/unreadable', 'aws-auth/granted', 'aws-auth/account-only-mapping', 'aws-auth/ignored-in-api-mode'] as const;
+const EMITS = [
+  ...AWS_AUTH_LINT_RULES,
+  'aws-auth/not-found',
+  'aws-auth/unreadable',
+  'aws-auth/granted',
+  'aws-auth/account-only-mapping',
+  'aws-auth/ignored-in-api-mode',
+  'cluster/audit-logging-disabled',
+  'history/unavailable',
+] as const;
+type Emitted = FindingOf<(typeof EMITS)[number]>;
 
 /**
  * The aws-auth ConfigMap (modes CONFIG_MAP and API_AND_CONFIG_MAP), read through the Kubernetes API
  * or from --aws-auth-file, parsed with the authenticator's semantics, and matched against the principal.
+ * When the caller may not read it, its content comes from the audit log's newest change (SPEC §10.2),
+ * and every finding from it says so.
  */
 export const awsAuthCheck = defineCheck({
   id: 'aws-auth',
   title: 'aws-auth ConfigMap',
   dependsOn: ['kubeconfig'],
-  after: ['identity', 'cluster', 'kube-auth', 'access-entries'],
+  after: ['identity', 'cluster', 'kube-auth', 'access-entries', 'audit-log', 'cloudtrail', 'iam'],
   emits: EMITS,
   async run(ctx) {
-    const { facts, options } = ctx;
+    const { facts, options, target } = ctx;
     const mode = facts.cluster?.authenticationMode;
-    const read = options.awsAuthFile ? await readFile(options.awsAuthFile) : mode ? await readThroughApi(ctx) : undefined;
-    if (!read) return { findings: [], skip: options.offline ? 'offline: no --aws-auth-file' : facts.cluster ? 'the API server could not be reached' : 'the cluster could not be described' };
+    const live = options.awsAuthFile ? await readFile(options.awsAuthFile) : mode ? await readThroughApi(ctx) : undefined;
+    if (!live) return { findings: [], skip: options.offline ? 'offline: no --aws-auth-file' : facts.cluster ? 'the API server could not be reached' : 'the cluster could not be described' };
     // Only where aws-auth decides anything: not in API mode, not for a principal an access entry maps.
     const matters = mode !== 'API' && !facts.accessEntries?.entry;
-    const findings: FindingOf<(typeof EMITS)[number]>[] = [];
+    const findings: Emitted[] = [];
+    const fallback = live.kind === 'unreadable' && !options.awsAuthFile ? fromAuditLog(facts, (await import('../../facts/aws-auth.js')).parseAwsAuthData) : undefined;
+    const read = fallback?.read ?? live;
+    const origin = fallback?.origin;
     if (read.kind === 'missing') {
-      facts.awsAuth = { readable: true, exists: false };
-      if (matters) findings.push(finding('aws-auth/not-found', { authenticationMode: mode ?? 'CONFIG_MAP', principalArn: facts.identity?.principalArn }));
+      facts.awsAuth = { readable: origin === undefined, exists: false, ...(origin && { fromAudit: origin }) };
+      target.awsAuth = { missing: true, mapRoles: [], mapUsers: [], mapAccounts: [] };
+      if (matters) findings.push(finding('aws-auth/not-found', { authenticationMode: mode ?? 'CONFIG_MAP', principalArn: facts.identity?.principalArn, ...(origin && { deletedAt: origin.at, deletedBy: origin.by }) }));
       return { findings };
     }
     if (read.kind === 'unreadable') {
       facts.awsAuth = { readable: false, exists: true };
       const inferred = accountOnlyFromKube(facts);
       if (inferred) return { findings: [inferred] };
-      if (matters) findings.push(finding('aws-auth/unreadable', { status: read.status, ...(read.reason && { reason: read.reason }), ...(read.as && { as: read.as }) }));
-      return { findings };
+      if (matters) findings.push(finding('aws-auth/unreadable', { status: read.status, ...(read.reason && { reason: read.reason }), ...(read.as && { as: read.as }) }), ...(fallback?.gap ?? []));
+      return { findings, skip: `not readable with this credential (${read.status})` };
     }
     const config = read.config;
     const principal = facts.identity;
-    findings.push(...config.problems.filter((p) => !principal || concernsPrincipal(p, principal.principalArn)).map((p) => awsAuthFinding(p, mode)));
-    facts.awsAuth = { readable: true, exists: true, config };
+    const stamp: AuditStamp = origin ? { source: 'audit-log', changedAt: origin.at, changedBy: origin.by } : {};
+    findings.push(...config.problems.filter((p) => !principal || concernsPrincipal(p, principal.principalArn)).map((p) => awsAuthFinding(p, mode, stamp)));
+    facts.awsAuth = { readable: origin === undefined, exists: true, config, ...(origin && { fromAudit: origin }) };
+    const { awsAuthContentOf, fixersOf, switchToApiOf, unseenOf } = await import('./fixers.js');
+    target.awsAuth = awsAuthContentOf(facts);
     if (!principal) return { findings };
 
     const { mapIdentity } = await import('../../facts/aws-auth.js');
@@ -79,27 +99,69 @@ export const awsAuthCheck = defineCheck({
     const entryWins = facts.accessEntries?.entry !== undefined;
     const line = mapped.entry?.line;
     if (mode === 'API') {
-      if (!entryWins) findings.push(finding('aws-auth/ignored-in-api-mode', { principalArn: principal.principalArn, section: mapped.via, ...(line !== undefined && { line }) }));
+      if (!entryWins) {
+        const { readProfilePrincipals } = await import('../../facts/aws-profiles.js');
+        const switched = switchToApiOf(facts);
+        findings.push(
+          finding('aws-auth/ignored-in-api-mode', {
+            principalArn: principal.principalArn,
+            ...(facts.iam?.ok && facts.iam.exists && facts.iam.arn !== principal.principalArn && { fullArn: facts.iam.arn }),
+            section: mapped.via,
+            ...(line !== undefined && { line }),
+            ...(mapped.entry?.username !== undefined && { username: mapped.entry.username }),
+            groups: mapped.entry?.groups ?? [],
+            fixers: fixersOf(facts, principal, await readProfilePrincipals(options.env)),
+            ...(switched && { switchedToApi: { at: switched.time, by: switched.actor.arn } }),
+            unseen: unseenOf(facts),
+            ...stamp,
+          }),
+        );
+      }
     } else if (!entryWins && mapped.via === 'mapAccounts') {
       findings.push(finding('aws-auth/account-only-mapping', { principalArn: principal.principalArn, username: mapped.username, accountId: principal.accountId }));
     } else if (!entryWins && mapped.error && mapped.entry) {
       // The authenticator found the entry but cannot render its templates for this caller, and denies it.
-      if (!findings.some((f) => f.rule === 'aws-auth/invalid-username-template')) findings.push(unrenderable(mapped.entry, mode));
+      if (!findings.some((f) => f.rule === 'aws-auth/invalid-username-template')) findings.push(unrenderable(mapped.entry, mode, stamp));
     } else if (!entryWins && !mapped.error) {
-      findings.push(finding('aws-auth/granted', { principalArn: principal.principalArn, section: mapped.via, ...(line !== undefined && { line }), username: mapped.username, groups: mapped.groups, ...(mapped.notes && { notes: mapped.notes }) }));
+      findings.push(finding('aws-auth/granted', { principalArn: principal.principalArn, section: mapped.via, ...(line !== undefined && { line }), username: mapped.username, groups: mapped.groups, ...(mapped.notes && { notes: mapped.notes }), ...stamp }));
     }
     return { findings };
   },
 });
 
+/**
+ * aws-auth from the audit log when the live read was refused: the content of its newest change, or that
+ * it was deleted; else what the audit log could not tell (off, denied, nothing found, content not logged).
+ */
+function fromAuditLog(facts: Facts, parse: typeof ParseAwsAuthData): { read?: Read; origin?: { at: string; by: string }; gap: Emitted[] } {
+  const audit = facts.auditLog;
+  if (!audit) return { gap: [] };
+  const wouldTell = 'what aws-auth maps now, and who changed it last';
+  const auditOff = facts.cluster !== undefined && !facts.cluster.enabledLogTypes.includes('audit');
+  if (!audit.ok || !audit.newest) {
+    if (auditOff) return { gap: [finding('cluster/audit-logging-disabled', { enabledTypes: facts.cluster!.enabledLogTypes })] };
+    if (!audit.ok) return { gap: [finding('history/unavailable', { source: 'audit-log', status: audit.problem, reason: audit.message, wouldTell })] };
+    const since = audit.searchedFromMs !== undefined ? ` since ${new Date(audit.searchedFromMs).toISOString()}` : '';
+    return { gap: [finding('history/unavailable', { source: 'audit-log', status: audit.complete ? 'absent' : 'incomplete', reason: `no change of aws-auth in the audit log${since}`, wouldTell })] };
+  }
+  const n = audit.newest;
+  const origin = { at: n.at, by: n.by };
+  if (n.verb === 'delete') return { read: { kind: 'missing' }, origin, gap: [] };
+  if (!n.data) {
+    const reason = `its newest change (${n.verb} at ${n.at} by ${n.by}) is logged without the ConfigMap (EKS logs a create at Metadata level)`;
+    return { gap: [finding('history/unavailable', { source: 'audit-log', status: 'incomplete', reason, wouldTell })] };
+  }
+  return { read: { kind: 'ok', config: parse(n.data, { file: undefined }) }, origin, gap: [] };
+}
+
 /** The entry whose {{EC2PrivateDNSName}} the authenticator cannot fill in for a session that is not an instance. */
-function unrenderable(entry: AwsAuthMapping, mode: AuthenticationMode | undefined): FindingOf<'aws-auth/invalid-username-template'> {
+function unrenderable(entry: AwsAuthMapping, mode: AuthenticationMode | undefined, stamp: AuditStamp): FindingOf<'aws-auth/invalid-username-template'> {
   const field = entry.username?.includes('{{EC2PrivateDNSName}}') ? 'username' : 'groups';
   const template = field === 'username' ? entry.username! : (entry.groups.find((g) => g.includes('{{EC2PrivateDNSName}}')) ?? '');
   const { section, arn, groups, line, username } = entry;
   return finding('aws-auth/invalid-username-template', {
     section, arn, groups, ...(line !== undefined && { line }), ...(username !== undefined && { username }),
-    field, template, placeholder: '{{EC2PrivateDNSName}}', reason: 'no-instance-session', ...(mode && { authenticationMode: mode }),
+    field, template, placeholder: '{{EC2PrivateDNSName}}', reason: 'no-instance-session', ...(mode && { authenticationMode: mode }), ...stamp,
   });
 }
 

@@ -94,7 +94,7 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
   await checkOptionFile(options.awsAuthFile, '--aws-auth-file');
   const progress = await progressReporter(options.verbose, format, env);
   const verbose = progress.update;
-  const ctx = { color: useColor(!flags.color, env, Boolean(process.stdout.isTTY)), command: 'auth' as const, failOn, env };
+  const ctx = { color: useColor(!flags.color, env, Boolean(process.stdout.isTTY)), command: 'auth' as const, failOn, env, width: process.stdout.isTTY ? process.stdout.columns : undefined };
   if (flags.allContexts) {
     if (flags.context) throw new UsageError('--all-contexts and --context exclude each other');
     const { diagnoseFleet } = await import('../../diagnose/fleet.js');

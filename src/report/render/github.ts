@@ -1,5 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { FleetReport, Report, ReportFinding } from '../model.js';
+import { plainFixLines } from './fix.js';
 
 export interface GithubOptions {
   /** `$GITHUB_WORKSPACE`: a finding's file under it is annotated by its repository-relative path. */
@@ -29,7 +30,8 @@ function renderOne(report: Report, options: GithubOptions): string {
     if (c.status === 'error') lines.push(workflowCommand('warning', { title: `eksdoctor check ${c.id}` }, `The check "${c.title}" could not run: ${c.reason ?? 'unknown reason'}`));
   }
   const where = [report.target.context && `context ${report.target.context}`, report.target.region].filter(Boolean).join(', ');
-  lines.push(workflowCommand('notice', { title: `eksdoctor ${report.verdict.toUpperCase()}` }, `${report.summary}${where ? ` (${where})` : ''}`));
+  const sources = (report.sources ?? []).map((s) => `${s.name} ${s.status}`).join(', ');
+  lines.push(workflowCommand('notice', { title: `eksdoctor ${report.verdict.toUpperCase()}` }, `${report.summary}${where ? ` (${where})` : ''}${sources ? `\nEvidence from: ${sources}` : ''}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -38,7 +40,7 @@ function message(f: ReportFinding): string {
   const head = `${f.rootCause ? 'Root cause: ' : ''}${f.title}${f.fix ? ` — ${f.fix.summary}` : ''}`;
   const lines = [head];
   if (f.explains?.length) lines.push(`Explains: ${f.explains.join(', ')}`);
-  for (const c of f.fix?.commands ?? []) lines.push(`  ${c}`);
+  if (f.fix) lines.push(...plainFixLines(f.fix));
   if (f.docs[0]) lines.push(`Docs: ${f.docs[0]}`);
   return lines.join('\n');
 }

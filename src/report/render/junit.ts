@@ -1,6 +1,7 @@
 import { create } from 'xmlbuilder2';
 import { SEVERITY_RANK } from '../../rules/rule.js';
 import type { FleetReport, Report, ReportCheck, ReportFinding } from '../model.js';
+import { plainFixLines } from './fix.js';
 
 export interface JunitOptions {
   /** The command that produced the report (`auth` by default), for the suite name. */
@@ -67,6 +68,7 @@ function suite(parent: XMLBuilder, report: Report, options: JunitOptions): Count
   property('accountId', report.target.accountId);
   property('identity', report.identity?.principalArn);
   property('eksdoctor', report.tool.version);
+  for (const src of report.sources ?? []) property(`source.${src.name}`, `${src.status}${src.reason ? ` (${src.reason})` : ''}`);
 
   // Findings whose check is not in the list (should not happen) still get a test case of their own.
   const checks: ReportCheck[] = [...report.checks];
@@ -109,8 +111,7 @@ function describe(f: ReportFinding): string {
   if (f.detail) lines.push(f.detail);
   if (f.explains?.length) lines.push(`Explains: ${f.explains.join(', ')}`);
   if (f.fix) {
-    lines.push(`Fix: ${f.fix.summary}`);
-    for (const c of f.fix.commands) lines.push(`  ${c}`);
+    lines.push(`Fix: ${f.fix.summary}`, ...plainFixLines(f.fix));
   }
   if (f.docs.length > 0) lines.push(`Docs: ${f.docs.join(' ')}`);
   return lines.join('\n');

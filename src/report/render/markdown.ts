@@ -1,6 +1,7 @@
 import type { CheckStatus } from '../../checks/types.js';
 import type { Severity } from '../../rules/rule.js';
 import type { FleetReport, Report, ReportFinding, Verdict } from '../model.js';
+import { fixLines } from './fix.js';
 
 export interface MarkdownOptions {
   /** The command that produced the report, for the heading (`auth` by default; `lint` for lint reports). */
@@ -61,10 +62,11 @@ function renderOne(report: Report, options: MarkdownOptions): string {
     ['Server', t.server],
     ['AWS profile', t.profile],
     ['Kubeconfig', t.kubeconfig.length > 0 ? t.kubeconfig.join(', ') : undefined],
+    ['Evidence from', (report.sources ?? []).length > 0 ? report.sources.map((s) => `${s.name} ${s.status}${s.reason && s.status !== 'read' ? ` (${s.reason})` : ''}`).join(', ') : undefined],
   ];
   for (const [name, value] of rows) {
     if (value === undefined || value === '') continue;
-    out.push(`| ${name} | ${name === 'Identity' ? cell(value) : cell(code(value))} |`);
+    out.push(`| ${name} | ${name === 'Identity' ? cell(value) : name === 'Evidence from' ? cell(inline(value)) : cell(code(value))} |`);
   }
   out.push('');
 
@@ -97,7 +99,23 @@ function renderFinding(f: ReportFinding, heading: string): string[] {
   if (f.explains?.length) lines.push(`Explains: ${f.explains.map(code).join(', ')}`, '');
   if (f.fix) {
     lines.push(`**Fix:** ${inline(f.fix.summary)}`, '');
-    if (f.fix.commands.length > 0) lines.push(...fence(f.fix.commands.join('\n'), 'sh'), '');
+    // Paste-ready commands in one fence; what is not a command (the lines to add, placeholders, the alternative) is said outside it.
+    let block: { lang: 'sh' | 'yaml'; lines: string[] } | undefined;
+    const flush = () => {
+      if (block) lines.push(...fence(block.lines.join('\n'), block.lang), '');
+      block = undefined;
+    };
+    for (const l of fixLines(f.fix)) {
+      if (l.kind === 'note') {
+        flush();
+        lines.push(paragraph(l.text), '');
+        continue;
+      }
+      const lang = l.kind === 'command' ? 'sh' : 'yaml';
+      if (block?.lang !== lang) flush();
+      (block ??= { lang, lines: [] }).lines.push(l.text);
+    }
+    flush();
   }
   if (f.docs.length > 0) lines.push(`Docs: ${f.docs.map((u) => `<${u.replace(/[<>\s]/g, encodeURIComponent)}>`).join(' · ')}`, '');
   return lines;
