@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { VERSION } from '../shared/version.js';
 import { collectOutput, OUTPUT_FORMATS } from './output.js';
 
@@ -56,6 +56,21 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 at or above this severity').choices(['error', 'warning']).default('error'))
     .option('--no-color', 'no colour (also NO_COLOR)')
     .action(async (files: string[], flags) => setExitCode(await (await import('./commands/lint.js')).lintCommand(files, flags)));
+
+  program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish (see the README: Completion)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) => setExitCode((await import('./commands/completion.js')).completionCommand(shell, program)));
+
+  // The completion scripts call back here for the lists that change (rule IDs, scenarios, kubeconfig contexts).
+  program
+    .command('__complete', { hidden: true })
+    .argument('<list>')
+    .argument('[words...]')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (list: string, words: string[]) => setExitCode(await (await import('./commands/completion.js')).completeCommand(list, words)));
 
   return program;
 }
