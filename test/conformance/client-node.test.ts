@@ -8,8 +8,10 @@
  * eksdoctor itself does not use client-node at run time (README: Dependencies); its Kubernetes client
  * reads the same shapes, typed by client-node's models (src/facts/kube-api.ts, type-only imports).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import {
@@ -20,6 +22,7 @@ import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/Object
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_GET_TOKEN } from '../../packages/eks-emulator/src/home.js';
+import { loadKubeconfig } from '../../src/facts/kubeconfig.js';
 import { ROOT } from '../helpers/cli.js';
 import { startScenario, type ScenarioRun } from '../helpers/emulator.js';
 
@@ -215,5 +218,46 @@ describe('no runtime cost: the product bundle holds nothing of client-node', () 
       expect(text, f).not.toMatch(/(import|require)\(\s*['"]@kubernetes\/client-node/);
       expect(text, f).not.toMatch(/^export (?!type )[^;]*'@kubernetes\/client-node/m);
     }
+  });
+});
+
+const HAS_KUBECTL = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+
+describe("why eksdoctor loads kubeconfigs itself: client-node's merge of $KUBECONFIG is not kubectl's", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-client-node-kubeconfig-'));
+  const file = (name: string, context: string, cluster: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, `apiVersion: v1\nkind: Config\ncurrent-context: ${context}\nclusters: [{name: ${cluster}, cluster: {server: "https://${cluster}"}}]\nusers: [{name: u-${context}, user: {token: t}}]\ncontexts: [{name: ${context}, context: {cluster: ${cluster}, user: u-${context}}}]\n`);
+    return path;
+  };
+  const a = file('a.yaml', 'a', 'ca');
+  const b = file('b.yaml', 'b', 'cb');
+  const again = file('a-again.yaml', 'a', 'ca');
+  const clientNode = (kubeconfig: string): string => {
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = kubeconfig;
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromDefault();
+      return kc.getCurrentContext();
+    } catch (err) {
+      return `throws: ${(err as Error).message.split('\n')[0]}`;
+    } finally {
+      process.env.KUBECONFIG = saved;
+    }
+  };
+  const ours = async (kubeconfig: string) => {
+    const kc = await loadKubeconfig(undefined, { KUBECONFIG: kubeconfig });
+    return kc.problems.length > 0 ? `problems: ${kc.problems.map((p) => p.kind).join(',')}` : kc.currentContext;
+  };
+
+  it.each([
+    ['the first current-context wins (client-node: the last)', `${a}:${b}`, 'a', 'b'],
+    ['a name defined again in a later file: the first wins (client-node throws)', `${a}:${again}`, 'a', 'throws: Duplicate cluster: ca'],
+    ['a missing file is skipped (client-node throws)', `${a}:${join(dir, 'missing.yaml')}`, 'a', expect.stringMatching(/^throws: ENOENT/)],
+  ])('%s', async (_, kubeconfig, kubectl, client) => {
+    expect(await ours(kubeconfig)).toBe(kubectl);
+    expect(clientNode(kubeconfig)).toEqual(client);
+    if (HAS_KUBECTL) expect(execFileSync('kubectl', ['config', 'current-context'], { env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: kubeconfig }, encoding: 'utf8' }).trim()).toBe(kubectl);
   });
 });
