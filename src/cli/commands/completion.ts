@@ -9,12 +9,10 @@ import { collectOutput } from '../output.js';
  * LIST` for the lists that change: rule IDs, scenario names, kubeconfig contexts.
  */
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-export type Shell = (typeof SHELLS)[number];
+export type Shell = 'bash' | 'zsh' | 'fish';
 
 /** Lists `__complete` prints, one `value<TAB>description` per line. */
-export const DYNAMIC_LISTS = ['contexts', 'rules', 'scenarios'] as const;
-type DynamicList = (typeof DYNAMIC_LISTS)[number];
+type DynamicList = 'contexts' | 'rules' | 'scenarios';
 
 type Values = { kind: 'none' } | { kind: 'any' } | { kind: 'files' } | { kind: 'dirs' } | { kind: 'choices'; choices: string[] } | { kind: 'list'; list: DynamicList };
 
