@@ -1,5 +1,6 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { VERSION } from '../shared/version.js';
+import { collectOutput, OUTPUT_FORMATS } from './output.js';
 
 /**
  * The command tree (SPEC §3). Actions import their modules lazily so that `--version` and `rules`
@@ -51,10 +52,25 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('lint')
     .description("offline lint of kubeconfig files and aws-auth ConfigMaps ('-' reads stdin)")
     .argument('<file...>', 'files to lint')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit', 'github']).default('text'))
+    .addOption(outputOption())
     .addOption(new Option('--fail-on <severity>', 'exit 1 at or above this severity').choices(['error', 'warning']).default('error'))
     .option('--no-color', 'no colour (also NO_COLOR)')
     .action(async (files: string[], flags) => setExitCode(await (await import('./commands/lint.js')).lintCommand(files, flags)));
+
+  program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish (see the README: Completion)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: string) => setExitCode((await import('./commands/completion.js')).completionCommand(shell, program)));
+
+  // The completion scripts call back here for the lists that change (rule IDs, scenarios, kubeconfig contexts).
+  program
+    .command('__complete', { hidden: true })
+    .argument('<list>')
+    .argument('[words...]')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (list: string, words: string[]) => setExitCode(await (await import('./commands/completion.js')).completeCommand(list, words)));
 
   return program;
 }
@@ -71,8 +87,19 @@ function addAuthOptions(cmd: Command): Command {
     .option('--no-history', 'do not read CloudTrail, the Kubernetes audit log or IAM')
     .option('--aws-auth-file <file>', 'lint and match this aws-auth ConfigMap instead of reading it from the cluster')
     .option('--timeout <duration>', 'bound for the whole run', '60s')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'markdown', 'junit', 'github']).default('text'))
+    .addOption(outputOption())
     .addOption(new Option('--fail-on <severity>', 'exit 1 at or above this severity').choices(['error', 'warning']).default('error'))
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('-v, --verbose', 'progress of every check on stderr');
+}
+
+/**
+ * `-o, --output FORMAT[=FILE]`, repeatable: one format to stdout, the others to files. The choices are
+ * kept on the option (help and shell completion read them); the parser accepts `FORMAT=FILE` as well.
+ */
+function outputOption(): Option {
+  // No commander default: the parser collects from `undefined`, and stdoutFormat() supplies `text`.
+  return new Option('-o, --output <format[=file]>', 'output format (default: text); repeat as FORMAT=FILE to also write other formats to files')
+    .choices(OUTPUT_FORMATS)
+    .argParser(collectOutput);
 }

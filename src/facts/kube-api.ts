@@ -8,8 +8,18 @@
  * costs ~550 ms to import and ~75 MB of RSS on Node 20, against SPEC §6's cold start and 150 MB), and
  * because client-node would run the kubeconfig's exec plugin itself; we already ran it once and pass
  * the token in. Requests are only GETs and the non-persisting review POSTs (SPEC §1: read-only).
+ *
+ * The wire shapes are client-node's generated models, imported as types only (erased at build: nothing
+ * of client-node is in the bundle, test/e2e/package.test.ts checks): request bodies are the models, and
+ * answers are read as `Wire<Model>`, the model's JSON field names with every value still unknown.
  */
 import { STATUS_CODES } from 'node:http';
+import type {
+  RbacV1Subject, V1ClusterRoleBinding, V1ClusterRoleBindingList, V1ConfigMap, V1ListMeta, V1NonResourceRule, V1ObjectMeta, V1PodList,
+  V1ResourceAttributes, V1ResourceRule, V1RoleBinding, V1RoleBindingList, V1RoleRef, V1SelfSubjectAccessReview, V1SelfSubjectReview,
+  V1SelfSubjectReviewStatus, V1SelfSubjectRulesReview, V1Status, V1StatusCause, V1StatusDetails, V1SubjectAccessReviewStatus,
+  V1SubjectRulesReviewStatus, V1UserInfo,
+} from '@kubernetes/client-node';
 import { USER_AGENT } from '../shared/version.js';
 import type { NetProblem, NetStage } from './net/failure.js';
 import { HttpClient } from './net/http.js';
@@ -148,6 +158,19 @@ export function createKubeApiClient(opts: KubeApiOptions): KubeApiClient {
 type Json = Record<string, unknown>;
 type Answer = { ok: true; status: number; body: Json } | KubeApiFailure;
 
+/**
+ * A Kubernetes object as it arrives: the JSON field names of client-node's model `T`, each value unknown
+ * until checked (a server, proxy or emulator may send anything). Only the field names are trusted.
+ */
+type Wire<T> = { readonly [K in keyof T]?: unknown };
+/** client-node renames one JSON field of the models read here (attributeTypeMap): ListMeta's `continue` is `_continue`. */
+type ListMetaJson = Omit<V1ListMeta, '_continue'> & { continue?: string };
+
+/** `v` read as the JSON of model `T`, when it is an object at all. */
+function wire<T>(v: unknown): Wire<T> | undefined {
+  return isObject(v) ? (v as Wire<T>) : undefined;
+}
+
 class Client implements KubeApiClient {
   readonly #http: HttpClient;
   /** Private field: JSON.stringify, util.inspect of the client, or a spread never shows it. */
@@ -174,13 +197,14 @@ class Client implements KubeApiClient {
     let last: KubeApiFailure | undefined;
     for (const version of SELF_SUBJECT_REVIEW_VERSIONS) {
       const apiVersion = `authentication.k8s.io/${version}`;
-      const r = await this.#call('POST', `/apis/${apiVersion}/selfsubjectreviews`, o, { apiVersion, kind: 'SelfSubjectReview', metadata: {} });
+      const review: V1SelfSubjectReview = { apiVersion, kind: 'SelfSubjectReview', metadata: {} };
+      const r = await this.#call('POST', `/apis/${apiVersion}/selfsubjectreviews`, o, review);
       if (!r.ok) {
         // Only "this version is not served" moves on; 401/403 and transport failures are the answer.
         if (r.status === 404 && !r.problem) { last = r; continue; }
         return r;
       }
-      const user = userInfo(field(r.body, 'status', 'userInfo'));
+      const user = userInfo(wire<V1SelfSubjectReviewStatus>(wire<V1SelfSubjectReview>(r.body)?.status)?.userInfo);
       if (!user) return invalid(r.status, 'the SelfSubjectReview answer has no status.userInfo.username');
       return { ok: true, apiVersion, ...user };
     }
@@ -192,16 +216,15 @@ class Client implements KubeApiClient {
 
   async canI(checks: AccessCheck[], o: CallOptions): Promise<CanIResult> {
     const answers = await Promise.all(checks.map(async (c): Promise<AccessCheckResult | KubeApiFailure> => {
-      const resourceAttributes: Json = { verb: c.verb, resource: c.resource, group: c.group ?? '' };
+      const resourceAttributes: V1ResourceAttributes = { verb: c.verb, resource: c.resource, group: c.group ?? '' };
       if (c.namespace !== undefined) resourceAttributes.namespace = c.namespace;
       if (c.subresource !== undefined) resourceAttributes.subresource = c.subresource;
       if (c.name !== undefined) resourceAttributes.name = c.name;
-      const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', o, {
-        apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec: { resourceAttributes },
-      });
+      const review: V1SelfSubjectAccessReview = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec: { resourceAttributes } };
+      const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', o, review);
       if (!r.ok) return r;
-      const status = field(r.body, 'status');
-      if (!isObject(status) || typeof status.allowed !== 'boolean') return invalid(r.status, 'the SelfSubjectAccessReview answer has no status.allowed');
+      const status = wire<V1SubjectAccessReviewStatus>(wire<V1SelfSubjectAccessReview>(r.body)?.status);
+      if (!status || typeof status.allowed !== 'boolean') return invalid(r.status, 'the SelfSubjectAccessReview answer has no status.allowed');
       return {
         ...c,
         allowed: status.allowed,
@@ -216,19 +239,18 @@ class Client implements KubeApiClient {
   }
 
   async rules(namespace: string, o: CallOptions): Promise<RulesResult> {
-    const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', o, {
-      apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', metadata: {}, spec: { namespace },
-    });
+    const review: V1SelfSubjectRulesReview = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', metadata: {}, spec: { namespace } };
+    const r = await this.#call('POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', o, review);
     if (!r.ok) return r;
-    const status = field(r.body, 'status');
-    if (!isObject(status)) return invalid(r.status, 'the SelfSubjectRulesReview answer has no status');
+    const status = wire<V1SubjectRulesReviewStatus>(wire<V1SelfSubjectRulesReview>(r.body)?.status);
+    if (!status) return invalid(r.status, 'the SelfSubjectRulesReview answer has no status');
     return {
       ok: true,
       namespace,
-      resourceRules: list(status.resourceRules).map((x) => ({
+      resourceRules: list<V1ResourceRule>(status.resourceRules).map((x) => ({
         verbs: strings(x.verbs), apiGroups: strings(x.apiGroups), resources: strings(x.resources), resourceNames: strings(x.resourceNames),
       })),
-      nonResourceRules: list(status.nonResourceRules).map((x) => ({ verbs: strings(x.verbs), nonResourceURLs: strings(x.nonResourceURLs) })),
+      nonResourceRules: list<V1NonResourceRule>(status.nonResourceRules).map((x) => ({ verbs: strings(x.verbs), nonResourceURLs: strings(x.nonResourceURLs) })),
       incomplete: status.incomplete === true,
       ...(typeof status.evaluationError === 'string' && status.evaluationError !== '' ? { evaluationError: status.evaluationError } : {}),
     };
@@ -237,11 +259,12 @@ class Client implements KubeApiClient {
   async getConfigMap(namespace: string, name: string, o: CallOptions): Promise<ConfigMapResult> {
     const r = await this.#call('GET', `/api/v1/namespaces/${seg(namespace)}/configmaps/${seg(name)}`, o);
     if (!r.ok) return r;
-    const data = field(r.body, 'data');
+    const configMap = wire<V1ConfigMap>(r.body);
+    const data = configMap?.data;
     if (data !== undefined && data !== null && !isObject(data)) return invalid(r.status, 'the ConfigMap\'s data is not a mapping');
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(data ?? {})) if (typeof v === 'string') out[k] = v;
-    const rv = field(r.body, 'metadata', 'resourceVersion');
+    const rv = wire<V1ObjectMeta>(configMap?.metadata)?.resourceVersion;
     return { ok: true, name, namespace, data: out, ...(typeof rv === 'string' ? { resourceVersion: rv } : {}) };
   }
 
@@ -256,12 +279,13 @@ class Client implements KubeApiClient {
   async listPods(namespace: string, o: CallOptions): Promise<PodsResult> {
     const r = await this.#call('GET', `/api/v1/namespaces/${seg(namespace)}/pods?limit=1`, o);
     if (!r.ok) return r;
-    const items = field(r.body, 'items');
+    const pods = wire<V1PodList>(r.body);
+    const items = pods?.items;
     if (items !== null && items !== undefined && !Array.isArray(items)) return invalid(r.status, 'the pod list has no items');
-    const cont = field(r.body, 'metadata', 'continue');
+    const cont = wire<ListMetaJson>(pods?.metadata)?.continue;
     return {
       ok: true, namespace,
-      names: list(items).map((p) => field(p, 'metadata', 'name')).filter((n): n is string => typeof n === 'string'),
+      names: list<V1PodList['items'][number]>(items).map((p) => wire<V1ObjectMeta>(p.metadata)?.name).filter((n): n is string => typeof n === 'string'),
       more: typeof cont === 'string' && cont !== '',
     };
   }
@@ -272,13 +296,14 @@ class Client implements KubeApiClient {
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const r = await this.#call('GET', `${path}?limit=${LIST_PAGE_SIZE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, o);
       if (!r.ok) return r;
-      const raw = field(r.body, 'items');
+      const page = wire<V1ClusterRoleBindingList | V1RoleBindingList>(r.body);
+      const raw = page?.items;
       if (raw !== null && raw !== undefined && !Array.isArray(raw)) return invalid(r.status, `the ${kind} list has no items`);
-      for (const b of list(raw)) {
+      for (const b of list<V1ClusterRoleBinding | V1RoleBinding>(raw)) {
         const binding = toBinding(b, kind);
         if (binding) items.push(binding);
       }
-      const next = field(r.body, 'metadata', 'continue');
+      const next = wire<ListMetaJson>(page?.metadata)?.continue;
       if (typeof next !== 'string' || next === '') return { ok: true, items, truncated: false };
       cont = next;
     }
@@ -286,7 +311,7 @@ class Client implements KubeApiClient {
   }
 
   /** One request: never throws; 2xx JSON objects are `ok`, everything else a classified failure. */
-  async #call(method: 'GET' | 'POST', path: string, o: CallOptions, body?: Json): Promise<Answer> {
+  async #call(method: 'GET' | 'POST', path: string, o: CallOptions, body?: object): Promise<Answer> {
     const r = await this.#http.request({ method, path, timeoutMs: o.timeoutMs, signal: o.signal, ...(body !== undefined && { body: JSON.stringify(body) }) });
     if (!r.ok) return { ok: false, status: r.status ?? 0, problem: r.problem, stage: r.stage, ...(r.code && { code: r.code }), message: this.#redact(r.message) };
     const contentType = r.headers['content-type'];
@@ -308,12 +333,13 @@ class Client implements KubeApiClient {
       return { ok: true, status, body: parsed };
     }
     // A `Status` object (k8s.io/apimachinery metav1.Status) is what the API server sends for 4xx/5xx.
-    if (isObject(parsed) && parsed.kind === 'Status') {
-      const details = statusDetails(parsed.details);
+    const body = wire<V1Status>(parsed);
+    if (body && body.kind === 'Status') {
+      const details = statusDetails(body.details);
       return {
         ok: false, status,
-        ...(typeof parsed.reason === 'string' && parsed.reason !== '' ? { reason: parsed.reason } : {}),
-        message: this.#redact(typeof parsed.message === 'string' && parsed.message !== '' ? parsed.message : STATUS_CODES[status] ?? `HTTP ${status}`),
+        ...(typeof body.reason === 'string' && body.reason !== '' ? { reason: body.reason } : {}),
+        message: this.#redact(typeof body.message === 'string' && body.message !== '' ? body.message : STATUS_CODES[status] ?? `HTTP ${status}`),
         ...(details ? { details } : {}),
       };
     }
@@ -354,34 +380,37 @@ function invalid(status: number, message: string): KubeApiFailure {
   return { ok: false, status, problem: 'response-invalid', message };
 }
 
-function userInfo(u: unknown): UserInfo | undefined {
-  if (!isObject(u) || typeof u.username !== 'string') return undefined;
+function userInfo(raw: unknown): UserInfo | undefined {
+  const u = wire<V1UserInfo>(raw);
+  if (!u || typeof u.username !== 'string') return undefined;
   const extra: Record<string, string[]> = {};
   if (isObject(u.extra)) for (const [k, v] of Object.entries(u.extra)) extra[k] = strings(v);
   return { username: u.username, ...(typeof u.uid === 'string' && u.uid !== '' ? { uid: u.uid } : {}), groups: strings(u.groups), extra };
 }
 
-function toBinding(b: Json, kind: RbacBinding['kind']): RbacBinding | undefined {
-  const name = field(b, 'metadata', 'name');
-  const ref = field(b, 'roleRef');
-  if (typeof name !== 'string' || !isObject(ref) || typeof ref.name !== 'string') return undefined;
-  const namespace = field(b, 'metadata', 'namespace');
+function toBinding(b: Wire<V1ClusterRoleBinding | V1RoleBinding>, kind: RbacBinding['kind']): RbacBinding | undefined {
+  const metadata = wire<V1ObjectMeta>(b.metadata);
+  const name = metadata?.name;
+  const ref = wire<V1RoleRef>(b.roleRef);
+  if (typeof name !== 'string' || !ref || typeof ref.name !== 'string') return undefined;
+  const namespace = metadata?.namespace;
   return {
     kind, name,
     ...(kind === 'RoleBinding' && typeof namespace === 'string' ? { namespace } : {}),
     roleRef: { kind: typeof ref.kind === 'string' ? ref.kind : 'ClusterRole', name: ref.name, apiGroup: typeof ref.apiGroup === 'string' ? ref.apiGroup : 'rbac.authorization.k8s.io' },
-    subjects: list(b.subjects).flatMap((s): RbacSubject[] => (typeof s.kind === 'string' && typeof s.name === 'string'
+    subjects: list<RbacV1Subject>(b.subjects).flatMap((s): RbacSubject[] => (typeof s.kind === 'string' && typeof s.name === 'string'
       ? [{ kind: s.kind, name: s.name, ...(typeof s.namespace === 'string' && s.namespace !== '' ? { namespace: s.namespace } : {}), ...(typeof s.apiGroup === 'string' && s.apiGroup !== '' ? { apiGroup: s.apiGroup } : {}) }]
       : [])),
   };
 }
 
-function statusDetails(d: unknown): StatusDetails | undefined {
-  if (!isObject(d)) return undefined;
+function statusDetails(raw: unknown): StatusDetails | undefined {
+  const d = wire<V1StatusDetails>(raw);
+  if (!d) return undefined;
   const out: StatusDetails = {};
   for (const k of ['name', 'group', 'kind'] as const) if (typeof d[k] === 'string') out[k] = d[k] as string;
   if (Array.isArray(d.causes)) {
-    out.causes = list(d.causes).map((c) => ({
+    out.causes = list<V1StatusCause>(d.causes).map((c) => ({
       ...(typeof c.reason === 'string' ? { reason: c.reason } : {}),
       ...(typeof c.message === 'string' ? { message: c.message } : {}),
       ...(typeof c.field === 'string' ? { field: c.field } : {}),
@@ -394,17 +423,9 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function field(v: unknown, ...path: string[]): unknown {
-  let cur = v;
-  for (const k of path) {
-    if (!isObject(cur)) return undefined;
-    cur = cur[k];
-  }
-  return cur;
-}
-
-function list(v: unknown): Json[] {
-  return Array.isArray(v) ? v.filter(isObject) : [];
+/** The objects of a JSON array, each read as model `T`. */
+function list<T>(v: unknown): Wire<T>[] {
+  return Array.isArray(v) ? (v.filter(isObject) as Wire<T>[]) : [];
 }
 
 function strings(v: unknown): string[] {

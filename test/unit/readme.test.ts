@@ -10,7 +10,7 @@ describe('README', () => {
   });
   it('starts with the two newcomer commands', () => {
     const head = readme.split('\n').slice(0, 12).join('\n');
-    expect(head).toMatch(/npm ci && npx eksdoctor demo/);
+    expect(head).toMatch(/npm ci && npm run build && npx eksdoctor demo/);
     expect(head).toMatch(/npm ci && npm test/);
   });
 });

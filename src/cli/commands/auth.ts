@@ -7,7 +7,7 @@ import type { Report } from '../../report/model.js';
 import { redactText } from '../../shared/redact.js';
 import { parseDuration } from '../duration.js';
 import { EXIT, UsageError } from '../errors.js';
-import { parseOutput, renderOutput, useColor, writeOutput } from '../output.js';
+import { emitReport, stdoutFormat, useColor, type OutputTarget } from '../output.js';
 import { VERSION } from '../../shared/version.js';
 
 export interface AuthFlags {
@@ -24,7 +24,8 @@ export interface AuthFlags {
   awsAuthFile?: string;
   allContexts?: boolean;
   timeout: string;
-  output: string;
+  /** Every `--output` (none: text on stdout). */
+  output?: OutputTarget[];
   failOn: string;
   color: boolean;
   verbose?: boolean;
@@ -88,7 +89,7 @@ export function exitCodeOf(report: Report, failOn: 'error' | 'warning', internal
 }
 
 export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const format = parseOutput(flags.output);
+  const format = stdoutFormat(flags.output);
   const failOn = parseFailOn(flags.failOn);
   const options = toRunOptions(flags, env);
   await checkOptionFile(options.awsAuthFile, '--aws-auth-file');
@@ -100,16 +101,21 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
     const { diagnoseFleet } = await import('../../diagnose/fleet.js');
     const { fleet, internalErrors } = await diagnoseFleet(options, VERSION, verbose);
     progress.stop();
-    writeOutput(await renderOutput(fleet, format, ctx));
+    const written = await emitReport(fleet, flags.output, ctx);
     reportInternalErrors(internalErrors);
     // The worst context decides: any internal error is 3, else any context at or above --fail-on is 1.
-    return Math.max(EXIT.ok, ...fleet.reports.map((r) => exitCodeOf(r, failOn, [])), internalErrors.length > 0 ? EXIT.internal : EXIT.ok);
+    return withOutputs(Math.max(EXIT.ok, ...fleet.reports.map((r) => exitCodeOf(r, failOn, [])), internalErrors.length > 0 ? EXIT.internal : EXIT.ok), written);
   }
   const { report, internalErrors } = await diagnose(options, VERSION, verbose);
   progress.stop();
-  writeOutput(await renderOutput(report, format, ctx));
+  const written = await emitReport(report, flags.output, ctx);
   reportInternalErrors(internalErrors);
-  return exitCodeOf(report, failOn, internalErrors);
+  return withOutputs(exitCodeOf(report, failOn, internalErrors), written);
+}
+
+/** An `--output` file that could not be written is a bad option value (SPEC §3: exit 2), unless the run already has worse (3). */
+export function withOutputs(code: number, written: boolean): number {
+  return written ? code : Math.max(code, EXIT.usage);
 }
 
 /**

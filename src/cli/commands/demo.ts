@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { stdoutFormat } from '../output.js';
 import { authCommand, type AuthFlags } from './auth.js';
 
 /**
@@ -28,7 +29,7 @@ export async function demoCommand(scenarioName: string | undefined, flags: AuthF
   try {
     const { env } = materializeHome(emulator, home, { exec: 'builtin' });
     const run = { profile: flags.profile ?? scenario.run?.profile, principal: flags.principal ?? scenario.run?.principal };
-    if (flags.output === 'text') {
+    if (stdoutFormat(flags.output) === 'text') {
       const as = [run.profile && `--profile ${run.profile}`, run.principal && `--principal ${run.principal}`].filter(Boolean).join(' ');
       process.stderr.write(`demo: ${scenario.name} — ${scenario.description}${as ? ` (eksdoctor auth ${as})` : ''}\n`);
     }
