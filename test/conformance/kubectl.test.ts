@@ -35,10 +35,21 @@ interface Run {
   stderr: string;
 }
 
+/**
+ * Nothing here hangs on purpose: kubectl's request timeout (which also covers running the exec plugin, one
+ * Python process per token) and the kill are nets for a broken emulator, wide enough for a loaded machine.
+ */
+const REQUEST_TIMEOUT = '60s';
+const KILL_AFTER_MS = 90_000;
+/** Per test: the first one runs kubectl six times in a row. */
+const TEST_TIMEOUT_MS = 240_000;
+
 /** Async on purpose: the API server runs in this process, a blocking spawn would starve it. */
 function kubectl(env: Record<string, string>, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('kubectl', ['--request-timeout=20s', ...args], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+  return new Promise((resolve, reject) => {
+    execFile('kubectl', [`--request-timeout=${REQUEST_TIMEOUT}`, ...args], { env, encoding: 'utf8', timeout: KILL_AFTER_MS }, (err, stdout, stderr) => {
+      // A kill is no symptom: fail with what kubectl said so far.
+      if (err && (err as { killed?: boolean }).killed) return reject(new Error(`kubectl ${args.join(' ')} killed after ${KILL_AFTER_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -116,7 +127,7 @@ describe.skipIf(!HAS_KUBECTL)('kubectl against the emulator', () => {
     } finally {
       await emu.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it.concurrent('an unmapped principal: You must be logged in to the server (Unauthorized)', async () => {
     const { emu, env } = await setUp('console-user-unmapped');
@@ -131,7 +142,7 @@ describe.skipIf(!HAS_KUBECTL)('kubectl against the emulator', () => {
     } finally {
       await emu.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it.concurrent('a mapped group without bindings: Forbidden', async () => {
     const { emu, env } = await setUp('group-without-binding');
@@ -146,7 +157,7 @@ describe.skipIf(!HAS_KUBECTL)('kubectl against the emulator', () => {
     } finally {
       await emu.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it.concurrent('a token made for another cluster name: Unauthorized, STS SignatureDoesNotMatch in the log', async () => {
     const { emu, env } = await setUp('wrong-cluster-name');
@@ -160,7 +171,7 @@ describe.skipIf(!HAS_KUBECTL)('kubectl against the emulator', () => {
     } finally {
       await emu.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   // Every scenario that reaches the API server: kubectl shows the symptom the scenario promises, with the real
   // AWS CLI as exec plugin (emulator-scenario-symptoms.test.ts runs it on the other scenarios: test/helpers/kubectl.ts).
@@ -186,5 +197,5 @@ describe.skipIf(!HAS_KUBECTL)('kubectl against the emulator', () => {
     } finally {
       await emu.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -54,13 +54,20 @@ const SYMPTOMS: Record<string, RegExp> = {
 
 /**
  * A short request timeout only where a hang is the point (kubectl retries discovery, each attempt waiting
- * the whole timeout: 1 s keeps the hang scenario at seconds); elsewhere a loaded machine must not look like one.
+ * the whole timeout: 1 s keeps the hang scenario at seconds); elsewhere a loaded machine must not look like
+ * one (the request timeout also covers the exec plugin, and kubectl runs it up to seven times for a 401).
  */
+const HANG_REQUEST_TIMEOUT = '1s';
+const REQUEST_TIMEOUT = '60s';
+/** A net for a broken emulator: a killed kubectl fails the case (its partial output is no symptom). */
+const KILL_AFTER_MS = 150_000;
+
 function kubectl(env: Record<string, string>, requestTimeout: string): Promise<{ code: number; stdout: string; out: string }> {
-  return new Promise((resolve) =>
-    execFile('kubectl', ['get', 'pods', `--request-timeout=${requestTimeout}`], { env, timeout: 50_000 }, (e, stdout, stderr) =>
-      resolve({ code: e ? ((e as { code?: number }).code ?? -1) : 0, stdout, out: stdout + stderr }),
-    ),
+  return new Promise((resolve, reject) =>
+    execFile('kubectl', ['get', 'pods', `--request-timeout=${requestTimeout}`], { env, timeout: KILL_AFTER_MS }, (e, stdout, stderr) => {
+      if (e && (e as { killed?: boolean }).killed) return reject(new Error(`kubectl killed after ${KILL_AFTER_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      resolve({ code: e ? ((e as { code?: number }).code ?? -1) : 0, stdout, out: stdout + stderr });
+    }),
   );
 }
 
@@ -79,7 +86,7 @@ describe.skipIf(!hasKubectl || cases.length === 0)('kubectl symptoms per scenari
     const dir = mkdtempSync(join(tmpdir(), `eksdoctor-${name}-`));
     try {
       const { env } = materializeHome(emu, dir, { exec });
-      const r = await kubectl(isolatedEnv(process.env, env), scenario.expect.kubectl === 'timeout' ? '1s' : '20s');
+      const r = await kubectl(isolatedEnv(process.env, env), scenario.expect.kubectl === 'timeout' ? HANG_REQUEST_TIMEOUT : REQUEST_TIMEOUT);
       if (scenario.expect.kubectl === 'ok') {
         expect(r.code, r.out).toBe(0);
         expect(r.stdout).toMatch(/^NAME\s+READY\s+STATUS/);
@@ -92,5 +99,5 @@ describe.skipIf(!hasKubectl || cases.length === 0)('kubectl symptoms per scenari
       await emu.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, KILL_AFTER_MS + 30_000);
 });
