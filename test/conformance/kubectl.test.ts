@@ -12,7 +12,7 @@ import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { presignEksToken } from '../../src/facts/eks-token.js';
 import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
-import { AWS_CLI_SYMPTOMS_IN_CONFORMANCE } from '../helpers/kubectl.js';
+import { AWS_CLI_SYMPTOMS_IN_CONFORMANCE, kubectlFor } from '../helpers/kubectl.js';
 
 function has(command: string, args: string[]): boolean {
   try {
@@ -44,10 +44,16 @@ const KILL_AFTER_MS = 90_000;
 /** Per test: the first one runs kubectl six times in a row. */
 const TEST_TIMEOUT_MS = 240_000;
 
+/** A user's shell for one scenario: the environment, and the kubectl binary for its API server (test/helpers/kubectl.ts). */
+interface Shell {
+  vars: Record<string, string>;
+  bin: string;
+}
+
 /** Async on purpose: the API server runs in this process, a blocking spawn would starve it. */
-function kubectl(env: Record<string, string>, args: string[]): Promise<Run> {
+function kubectl(env: Shell, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile('kubectl', [`--request-timeout=${REQUEST_TIMEOUT}`, ...args], { env, encoding: 'utf8', timeout: KILL_AFTER_MS }, (err, stdout, stderr) => {
+    execFile(env.bin, [`--request-timeout=${REQUEST_TIMEOUT}`, ...args], { env: env.vars, encoding: 'utf8', timeout: KILL_AFTER_MS }, (err, stdout, stderr) => {
       // A kill is no symptom: fail with what kubectl said so far.
       if (err && (err as { killed?: boolean }).killed) return reject(new Error(`kubectl ${args.join(' ')} killed after ${KILL_AFTER_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
@@ -62,7 +68,7 @@ afterAll(() => {
 });
 
 /** Starts a scenario and writes the isolated HOME and kubeconfig a user of it would have. */
-async function setUp(name: string): Promise<{ emu: RunningEmulator; env: Record<string, string> }> {
+async function setUp(name: string): Promise<{ emu: RunningEmulator; env: Shell }> {
   const scenario = loadScenario(name);
   const emu = await startEmulator(scenario);
   const dir = mkdtempSync(join(tmpdir(), `eksdoctor-kubectl-${name}-`));
@@ -84,7 +90,7 @@ async function setUp(name: string): Promise<{ emu: RunningEmulator; env: Record<
       writeFileSync(home.kubeconfigPath, yaml.dump(doc));
     }
   }
-  return { emu, env: isolatedEnv(process.env, home.env) };
+  return { emu, env: { vars: isolatedEnv(process.env, home.env), bin: await kubectlFor(emu.kubeUrl, emu.caPem) } };
 }
 
 const LOGGED_OUT = /error: You must be logged in to the server \((Unauthorized|the server has asked for the client to provide credentials)\)/;
