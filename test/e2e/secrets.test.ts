@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuedIdentity } from '../../packages/eks-emulator/src/state.js';
-import { mapLimit, runEksdoctor, startScenario, STACK_FRAME, type JsonReport } from '../helpers/emulator.js';
+import type { Report } from '../../src/report/model.js';
+import { mapLimit, runEksdoctor, startScenario, STACK_FRAME } from '../helpers/emulator.js';
 import { grantAssumeRole, recordedReport, renderRecorded, scenarioSweep, sweepEntries, SWEEP_WAIT_MS, type ScenarioRecording } from '../helpers/sweep.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'junit', 'github'] as const;
@@ -300,9 +301,15 @@ describe('hostile exec plugins and kubeconfigs: secrets in the places a report q
     const planted = findLeaks('self-test', 'raw', leakyStderr + Buffer.from(m.pem).toString('base64'), literals).map((l) => l.secret);
     expect(planted).toEqual(expect.arrayContaining([...literals.values(), ...SECRET_SHAPES.map(([n]) => expect.stringContaining(n))]));
 
+    // Each context once through the CLI as JSON (its report rendered below in the other formats, as the CLI
+    // renders them); the one whose plugin prints the most secrets through the CLI in every format too.
+    const throughCli = 'exits-1-with-secrets-on-stderr';
     const jobs = [
       ...users.flatMap((u) =>
-        FORMATS.map((format) => ({ label: `${u.name} -o ${format}`, args: ['auth', '--kubeconfig', path, '--context', u.name, '--output', format, '--verbose', '--timeout', '10s'] })),
+        FORMATS.filter((format) => format === 'json' || u.name === throughCli).map((format) => ({
+          label: `${u.name} -o ${format}`,
+          args: ['auth', '--kubeconfig', path, '--context', u.name, '--output', format, '--verbose', '--timeout', '10s'],
+        })),
       ),
       ...FORMATS.map((format) => ({ label: `lint -o ${format}`, args: ['lint', path, '--output', format] })),
     ];
@@ -315,16 +322,25 @@ describe('hostile exec plugins and kubeconfigs: secrets in the places a report q
         writeFileSync(summary, '');
         const r = await runEksdoctor(job.args, { ...run.env, GITHUB_STEP_SUMMARY: summary }, 60_000);
         if (r.code === 3 || r.code === null || STACK_FRAME.test(r.stdout + r.stderr)) crashes.push(`${job.label}: exit ${r.code}`);
+        const outputs: [string, string, string][] = [[job.label, 'stdout', r.stdout], [job.label, 'stderr', r.stderr], [job.label, 'step summary', readFileSync(summary, 'utf8')]];
         if (job.label.endsWith('-o json') && job.args[0] === 'auth') {
+          let report: Report | undefined;
           try {
-            for (const f of (JSON.parse(r.stdout) as JsonReport).findings) rules.add(f.rule);
+            report = JSON.parse(r.stdout) as Report;
           } catch {
             crashes.push(`${job.label}: stdout is not one JSON document (exit ${r.code}, ${(r.ms / 1000).toFixed(1)} s): ${r.stdout.slice(0, 80)}`);
           }
+          for (const f of report?.findings ?? []) rules.add(f.rule);
+          for (const format of report ? FORMATS.filter((f) => f !== 'json') : []) {
+            const out = await renderRecorded(report!, format);
+            const label = job.label.replace(/-o json$/, `-o ${format}`);
+            outputs.push([label, 'stdout', out.stdout], ...(out.stepSummary !== undefined ? [[label, 'step summary', out.stepSummary] as [string, string, string]] : []));
+            figures.renders += 1;
+          }
         }
-        for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr], ['step summary', readFileSync(summary, 'utf8')]] as const) {
+        for (const [label, where, text] of outputs) {
           figures.bytes += Buffer.byteLength(text);
-          leaks.push(...findLeaks(job.label, where, text, literals));
+          leaks.push(...findLeaks(label, where, text, literals));
         }
         figures.runs += 1;
         if (r.ms > 5000) console.log(`secrets: slow run ${job.label}: ${(r.ms / 1000).toFixed(1)} s`);
