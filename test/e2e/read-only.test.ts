@@ -1,13 +1,13 @@
 /**
- * SPEC §1/§7 "read-only": every scenario, the real `auth` (the built CLI) against an emulator that
- * records each request. Nothing mutates; the only Kubernetes writes are the three non-persisting
+ * SPEC §1/§7 "read-only": every scenario, the real `auth` (the built CLI, the scenario sweep's one run per
+ * scenario: test/helpers/sweep.ts) against an emulator that records each request. Nothing mutates; the only Kubernetes writes are the three non-persisting
  * self reviews; and SPEC §6 "each AWS call at most once": no AWS operation is invoked twice with the
  * same parameters and credentials in one run (SDK retries of one invocation are not second calls).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { listScenarios } from '../../packages/eks-emulator/src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../packages/eks-emulator/src/state.js';
-import { runEksdoctor, startRecordingProxy, startScenario, STACK_FRAME, type ProxiedCall } from '../helpers/emulator.js';
+import { STACK_FRAME, type ProxiedCall } from '../helpers/emulator.js';
+import { proxiedCalls, scenarioSweep, sweepEntries, SWEEP_WAIT_MS, type ScenarioRecording } from '../helpers/sweep.js';
 
 /** The reads eksdoctor may make, plus the Logs Insights query (SPEC §1) and STS, which changes nothing. */
 const ALLOWED_AWS = new Set([
@@ -80,40 +80,24 @@ afterAll(() => {
   console.log(`read-only: calls per service/operation: ${[...byOp].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}=${n}`).join(', ')}`);
 });
 
-const SCENARIOS = listScenarios().map((s) => s.name);
+/** Every scenario, and the one where AssumeRole is granted. */
+const SCENARIOS = sweepEntries().map((e) => e.label);
 
-/** At most 4 CLI processes at once, whatever vitest's own concurrency. */
-function limiter(n: number) {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
-const limit = limiter(4);
+let sweep: Map<string, ScenarioRecording>;
+beforeAll(async () => {
+  sweep = await scenarioSweep();
+}, SWEEP_WAIT_MS + 10_000);
 
-async function record(name: string): Promise<ScenarioRecord> {
-  const run = await startScenario(name, { captureTokens: true });
-  const proxy = await startRecordingProxy(run.awsUrl);
-  run.state.addStsEndpoint(proxy.url); // kubectl's token is presigned for the proxy, which forwards to the emulator's STS
-  try {
-    const r = await limit(() => runEksdoctor(['auth', ...run.runArgs, '--output', 'json'], { ...run.env, AWS_ENDPOINT_URL: proxy.url }));
-    expect(r.code, `${name}: exit code (stderr: ${r.stderr.slice(0, 300)})`).not.toBe(3);
-    expect(r.stderr).not.toMatch(STACK_FRAME);
-    const rec = { scenario: name, exit: r.code, ms: r.ms, requests: [...run.state.requests], calls: [...proxy.calls], pluginRuns: run.capturedRuns() };
-    records.push(rec);
-    return rec;
-  } finally {
-    await proxy.close();
-    await run.close();
-  }
+function record(name: string): ScenarioRecord {
+  const r = sweep.get(name);
+  expect(r, `${name}: recorded by the sweep`).toBeDefined();
+  expect(r!.harnessError).toBeUndefined();
+  expect(r!.code, `${name}: exit code (stderr: ${r!.stderr.slice(0, 300)})`).not.toBe(3);
+  expect(r!.signal, `${name}: not killed`).toBeNull();
+  expect(r!.stderr).not.toMatch(STACK_FRAME);
+  const rec = { scenario: name, exit: r!.code, ms: r!.ms, requests: r!.requests, calls: proxiedCalls(r!), pluginRuns: r!.pluginRuns };
+  records.push(rec);
+  return rec;
 }
 
 /**
@@ -122,8 +106,8 @@ async function record(name: string): Promise<ScenarioRecord> {
  */
 const KNOWN_BUGS: Record<string, string> = {};
 
-async function assertReadOnly(name: string): Promise<void> {
-    const { requests, calls } = await record(name);
+function assertReadOnly(name: string): void {
+    const { requests, calls } = record(name);
     expect(requests.length, 'the emulator recorded the run').toBeGreaterThan(0);
 
     // 1. Nothing the emulator classifies as mutating.
@@ -154,9 +138,9 @@ async function assertReadOnly(name: string): Promise<void> {
 }
 
 describe('auth is read-only and makes each AWS call at most once (SPEC §1, §6, §7)', () => {
-  it.concurrent.each(SCENARIOS.filter((n) => !KNOWN_BUGS[n]))('%s', (name) => assertReadOnly(name), 90_000);
+  it.each(SCENARIOS.filter((n) => !KNOWN_BUGS[n]))('%s', (name) => assertReadOnly(name));
   for (const name of SCENARIOS.filter((n) => KNOWN_BUGS[n])) {
     // BUG (see KNOWN_BUGS): fails until src is fixed.
-    it.concurrent.fails(`${name} (known bug: ${KNOWN_BUGS[name]})`, () => assertReadOnly(name), 90_000);
+    it.fails(`${name} (known bug: ${KNOWN_BUGS[name]})`, () => assertReadOnly(name));
   }
 });

@@ -18,6 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isolatedEnv } from '../helpers/cli.js';
 import { runEksdoctor, startScenario, withScenario, type JsonReport, type ScenarioRun } from '../helpers/emulator.js';
 import {
+  afterReportMs,
   closedPort,
   diagnose as diagnoseWith,
   editKubeconfig,
@@ -444,7 +445,7 @@ describe('every input and every wait bounded (issue 14 §3)', () => {
         expect(fleet.reports.every((c) => c.verdict !== GREEN)).toBe(true);
         expect(fleet.verdict).not.toBe(GREEN);
         expect(r.code).toBe(1);
-        expectWithinTimeout({ report: fleet as unknown as JsonReport, ms: r.ms }, 15);
+        expectWithinTimeout({ report: fleet as unknown as JsonReport, ms: r.ms, afterReportMs: afterReportMs(r) }, 15);
       } finally {
         for (const s of sockets) s.destroy();
         hang.close();

@@ -1,14 +1,15 @@
 /**
  * Every scenario through the real CLI over real HTTP (SPEC §2 `eksdoctor demo`, STYLE "one end-to-end
- * scenario per rule"): the built `bin/eksdoctor demo <name> -o json` against the embedded emulator,
- * checked against the scenario's own `expect` block; then the catalog is swept for rules that no
- * scenario's report contained.
+ * scenario per rule"): the scenario sweep's run of the built `bin/eksdoctor auth` against the embedded
+ * emulator with the scenario's own run arguments (test/helpers/sweep.ts), checked against the scenario's
+ * own `expect` block; `demo <scenario>` itself gives the same answer; then the catalog is swept for rules
+ * that no scenario's report contained.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listScenarios, loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
 import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
 import { XMLParser } from 'fast-xml-parser';
@@ -19,9 +20,8 @@ import { renderText } from '../../src/report/render/text.js';
 import type { Report } from '../../src/report/model.js';
 import { RULES } from '../../src/rules/index.js';
 import { BIN } from '../helpers/cli.js';
+import { recordedReport, scenarioSweep, SWEEP_WAIT_MS } from '../helpers/sweep.js';
 
-/** Two cores on CI: four CLIs at a time keeps the file well under a minute and a half. */
-const CONCURRENCY = 4;
 const RUN_TIMEOUT_MS = 60_000;
 
 /**
@@ -78,7 +78,7 @@ interface ScenarioRun {
   parseError?: string;
 }
 
-/** The CLI with nothing of the developer's setup: PATH, a fresh HOME, no AWS_* and no KUBECONFIG. */
+/** `demo <name> -o json` through the built CLI, with nothing of the developer's setup: PATH, a fresh HOME, no AWS_* and no KUBECONFIG. */
 function runDemo(name: string): Promise<ScenarioRun> {
   const home = mkdtempSync(join(tmpdir(), `eksdoctor-e2e-${name}-`));
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1' };
@@ -102,33 +102,18 @@ function runDemo(name: string): Promise<ScenarioRun> {
   });
 }
 
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-// Scenarios that wait on a hang (endpoint-hang: a 10 s probe) start first, so the rest run beside them.
-const slowFirst = (s: Scenario) => ((s.faults ?? []).some((f) => f.kind === 'hang') ? 0 : 1);
-const scenarios: Scenario[] = listScenarios()
-  .map((s) => loadScenario(s.name))
-  .sort((a, b) => slowFirst(a) - slowFirst(b));
+const scenarios: Scenario[] = listScenarios().map((s) => loadScenario(s.name));
 const runs = new Map<string, ScenarioRun>();
 
 beforeAll(async () => {
-  const results = await mapLimit(scenarios, CONCURRENCY, (s) => runDemo(s.name));
-  scenarios.forEach((s, i) => runs.set(s.name, results[i]!));
-}, 180_000);
-
-afterAll(() => runs.clear());
+  const sweep = await scenarioSweep();
+  for (const s of scenarios) {
+    const r = sweep.get(s.name);
+    if (!r) continue; // the first test names it
+    const got = recordedReport(r);
+    runs.set(s.name, { code: r.code, stdout: r.stdout, stderr: r.stderr, ...(got.report ? { report: got.report as unknown as JsonReport } : { parseError: got.error }) });
+  }
+}, SWEEP_WAIT_MS + 10_000);
 
 /** Everything the scenario promises, as one value so a failure shows the whole difference at once. */
 function verdict(s: Scenario, r: ScenarioRun) {
@@ -158,8 +143,8 @@ function expected(s: Scenario) {
   };
 }
 
-describe('eksdoctor demo <scenario> -o json: each scenario ends as its expect block says', () => {
-  it('there are scenarios, and every one is listed by demo --list', () => {
+describe('eksdoctor auth on every scenario: each ends as its expect block says', () => {
+  it('there are scenarios, and every one was run', () => {
     expect(scenarios.length).toBeGreaterThan(0);
     expect([...runs.keys()].sort()).toEqual(scenarios.map((s) => s.name).sort());
   });
@@ -185,6 +170,23 @@ describe('eksdoctor demo <scenario> -o json: each scenario ends as its expect bl
       stalePROVEN_ELSEWHERE: [],
     });
   });
+});
+
+/**
+ * The sweep runs `auth` with the scenario's run arguments against an emulator in the test process; `demo`
+ * starts its own and passes the same arguments. Both give the same diagnosis: a scenario without run
+ * arguments (classic) and one run with --profile (cross-account-role).
+ */
+describe('eksdoctor demo <scenario> -o json gives the diagnosis the sweep recorded', () => {
+  it.concurrent.each(['classic', 'cross-account-role'])('%s', async (name) => {
+    expect(loadScenario('cross-account-role').run?.profile, 'cross-account-role still has run arguments').toBeDefined();
+    const demo = await runDemo(name);
+    expect(demo.parseError, `stdout: ${demo.stdout.slice(0, 2000)}\nstderr: ${demo.stderr.slice(0, 2000)}`).toBeUndefined();
+    const swept = runs.get(name)!;
+    const shape = (r: ScenarioRun) => ({ exitCode: r.code, rootCauses: r.report?.rootCauses, rules: r.report?.findings.map((f) => f.rule).sort(), principalArn: r.report?.identity?.principalArn });
+    expect(shape(demo)).toEqual(shape(swept));
+    expect(shape(demo).rootCauses).toEqual(loadScenario(name).expect.rootCauses);
+  }, 90_000);
 });
 
 function scenarioExpects(name: string, rule: string): boolean {

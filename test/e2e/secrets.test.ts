@@ -1,6 +1,8 @@
 /**
  * SPEC §7 "Secrets never leave the process": every scenario × every output format (and the GitHub
- * step summary) with --verbose, run through the built CLI against the emulator, searched for every
+ * step summary) with --verbose — each scenario run once through the built CLI against the emulator (the
+ * scenario sweep, test/helpers/sweep.ts) and its report rendered in the other formats in-process as the
+ * CLI renders them; two scenarios and `demo` through the CLI in every format — searched for every
  * secret the run could have seen — each principal's secret key and session token, the secrets STS
  * issued through AssumeRole, the exact bearer tokens the exec plugin handed over (captured by a
  * wrapper), and any unredacted `k8s-aws-v1.` token, presigned signature, security token or PEM key.
@@ -10,9 +12,11 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { afterAll, describe, expect, it } from 'vitest';
-import { listScenarios } from '../../packages/eks-emulator/src/index.js';
-import { mapLimit, runEksdoctor, startScenario, STACK_FRAME, type JsonReport } from '../helpers/emulator.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IssuedIdentity } from '../../packages/eks-emulator/src/state.js';
+import type { Report } from '../../src/report/model.js';
+import { mapLimit, runEksdoctor, startScenario, STACK_FRAME } from '../helpers/emulator.js';
+import { grantAssumeRole, recordedReport, renderRecorded, scenarioSweep, sweepEntries, SWEEP_WAIT_MS, type ScenarioRecording } from '../helpers/sweep.js';
 
 const FORMATS = ['text', 'json', 'markdown', 'junit', 'github'] as const;
 const CONCURRENCY = 4;
@@ -60,102 +64,141 @@ function tokenSecrets(token: string, label: string): [string, string][] {
   return out;
 }
 
-const figures = { runs: 0, bytes: 0, secrets: new Set<string>(), leaks: [] as Leak[], scenarios: 0, ms: 0 };
+const figures = { runs: 0, renders: 0, bytes: 0, secrets: new Set<string>(), leaks: [] as Leak[], scenarios: 0, ms: 0 };
 
 afterAll(() => {
   console.log(
-    `secrets: ${figures.scenarios} scenarios × ${FORMATS.length} formats (+ step summary, --verbose) + demo classic + 7 hostile contexts × ${FORMATS.length} formats + lint: ` +
-      `${figures.runs} runs, ${figures.bytes} bytes scanned, ${figures.secrets.size} distinct secret values + ${SECRET_SHAPES.length} secret shapes searched, ` +
+    `secrets: ${figures.scenarios} scenarios (one recorded run each, rendered in all ${FORMATS.length} formats + step summary, --verbose) + 2 scenarios through the CLI in every format + demo classic + 7 hostile contexts × ${FORMATS.length} formats + lint: ` +
+      `${figures.runs} CLI runs and ${figures.renders} in-process renders, ${figures.bytes} bytes scanned, ${figures.secrets.size} distinct secret values + ${SECRET_SHAPES.length} secret shapes searched, ` +
       `${figures.leaks.length} leaks, ${(figures.ms / 1000).toFixed(1)} s`,
   );
   for (const l of figures.leaks) console.log(`  LEAK ${l.run} [${l.where}]: ${l.secret}`);
 });
 
-/** Scenarios that wait (hangs, retries, unreachable servers) are scheduled first. */
-const slow = (s: { faults?: unknown[]; kubeconfig: { server?: string } }) => Number((s.faults?.length ?? 0) > 0 || s.kubeconfig.server !== undefined);
+/** The scenarios, plus one where AssumeRole succeeds so STS really issues session secrets (as the sweep runs them). */
+const SCENARIOS = sweepEntries();
 
-/** The scenarios, plus one where AssumeRole succeeds so STS really issues session secrets. */
-const SCENARIOS = [...listScenarios().map((s) => ({ label: s.name, name: s.name, grant: false })), { label: 'assume-role-granted', name: 'assume-role-denied', grant: true }];
+/** Every literal secret a run could have seen: the scenario's principals, what STS issued, what the exec plugin printed. */
+function runSecrets(principals: { name: string; secretAccessKey: string; sessionToken?: string }[], issued: IssuedIdentity[], capturedTokens: string[]): Map<string, string> {
+  const literals = new Map<string, string>();
+  for (const p of principals) {
+    literals.set(p.secretAccessKey, `${p.name} secretAccessKey`);
+    if (p.sessionToken) literals.set(p.sessionToken, `${p.name} sessionToken`);
+  }
+  for (const s of issued) {
+    literals.set(s.secretAccessKey, `AssumeRole ${s.arn} secretAccessKey`);
+    if (s.sessionToken) literals.set(s.sessionToken, `AssumeRole ${s.arn} sessionToken`);
+  }
+  [...new Set(capturedTokens)].forEach((t, k) => tokenSecrets(t, `exec token #${k + 1}`).forEach(([v, n]) => literals.set(v, n)));
+  return literals;
+}
+
+/** A CLI run that crashed: exit 3, killed, or a stack trace. */
+const crashed = (r: { code: number | null; stderr: string }) => r.code === 3 || r.code === null || STACK_FRAME.test(r.stderr);
 
 describe('no secret in any output format of any scenario (SPEC §7)', () => {
-  it(
-    `${SCENARIOS.length} scenarios × ${FORMATS.length} formats with --verbose, the step summary, and demo classic: zero hits`,
-    async () => {
-      const started = performance.now();
-      const leaks: Leak[] = [];
-      const crashes: string[] = [];
-      const runs = await Promise.all(
-        SCENARIOS.map((sc) =>
-          startScenario(sc.name, {
-            captureTokens: true,
-            edit: sc.grant
-              ? (s) => {
-                  // alice may now assume prod-admin: the exec plugin's AssumeRole returns fresh session secrets.
-                  s.principals.find((p) => p.name === 'alice')!.canAssume = ['arn:aws:iam::111122223333:role/prod-admin'];
-                }
-              : undefined,
-          }),
-        ),
-      );
-      const outputs: { scenario: number; label: string; where: string; text: string }[] = [];
-      // One job per (scenario, format), plus `demo classic` (the demo's own in-process emulator has the same secrets);
-      // scenarios with faults (hangs, retries) go first so their waits overlap with the rest.
-      const jobs = SCENARIOS.flatMap((sc, i) => [
-        ...FORMATS.map((format) => ({ i, label: `${sc.label} -o ${format}`, args: ['auth', ...runs[i]!.runArgs, '--output', format, '--verbose'] })),
-        ...(sc.name === 'classic' && !sc.grant ? [{ i, label: `demo ${sc.label}`, args: ['demo', sc.name, '--verbose'] }] : []),
-      ]).sort((a, b) => slow(runs[b.i]!.scenario) - slow(runs[a.i]!.scenario));
-      try {
-        await mapLimit(jobs, CONCURRENCY, async (job, j) => {
-          const run = runs[job.i]!;
-          const summary = join(run.home, `step-summary-${j}.md`);
-          writeFileSync(summary, '');
-          const r = await runEksdoctor(job.args, { ...run.env, GITHUB_STEP_SUMMARY: summary });
-          if (r.code === 3 || r.code === null || STACK_FRAME.test(r.stderr)) crashes.push(`${job.label}: exit ${r.code}`);
-          outputs.push(
-            { scenario: job.i, label: job.label, where: 'stdout', text: r.stdout },
-            { scenario: job.i, label: job.label, where: 'stderr', text: r.stderr },
-            { scenario: job.i, label: job.label, where: 'step summary', text: readFileSync(summary, 'utf8') },
-          );
-          figures.runs += 1;
-        });
-        // Secrets are collected after the runs: AssumeRole sessions and tokens only exist once issued.
-        let issuedTotal = 0;
-        let tokensTotal = 0;
-        runs.forEach((run, i) => {
-          const literals = new Map<string, string>();
-          for (const p of run.scenario.principals) {
-            literals.set(p.secretAccessKey, `${p.name} secretAccessKey`);
-            if (p.sessionToken) literals.set(p.sessionToken, `${p.name} sessionToken`);
-          }
-          for (const s of run.issued) {
-            literals.set(s.secretAccessKey, `AssumeRole ${s.arn} secretAccessKey`);
-            if (s.sessionToken) literals.set(s.sessionToken, `AssumeRole ${s.arn} sessionToken`);
-          }
-          const tokens = [...new Set(run.capturedTokens())];
-          tokens.forEach((t, k) => tokenSecrets(t, `exec token #${k + 1}`).forEach(([v, n]) => literals.set(v, n)));
-          issuedTotal += run.issued.length;
-          tokensTotal += tokens.length;
-          for (const v of literals.keys()) figures.secrets.add(v);
-          for (const o of outputs.filter((x) => x.scenario === i)) {
-            figures.bytes += Buffer.byteLength(o.text);
-            leaks.push(...findLeaks(o.label, o.where, o.text, literals));
-          }
-        });
-        console.log(`secrets: ${issuedTotal} AssumeRole sessions issued, ${tokensTotal} exec-plugin tokens captured`);
-        // The capture is what makes the token search meaningful: most scenarios do produce a token.
-        expect(tokensTotal).toBeGreaterThan(SCENARIOS.length / 2);
-        expect(issuedTotal).toBeGreaterThan(0);
-      } finally {
-        await Promise.all(runs.map((r) => r.close()));
+  let sweep: Map<string, ScenarioRecording>;
+  beforeAll(async () => {
+    sweep = await scenarioSweep();
+  }, SWEEP_WAIT_MS + 10_000);
+
+  // The sweep ran each scenario once through the CLI (-o json --verbose); the other formats are pure functions
+  // of that report, rendered here exactly as src/cli/output.ts renders them (inert text, the step summary).
+  it(`${SCENARIOS.length} scenarios × ${FORMATS.length} formats with --verbose and the step summary: zero hits`, async () => {
+    const started = performance.now();
+    const leaks: Leak[] = [];
+    const crashes: string[] = [];
+    let issuedTotal = 0;
+    let tokensTotal = 0;
+    for (const sc of SCENARIOS) {
+      const r = sweep.get(sc.label);
+      if (!r) {
+        crashes.push(`${sc.label}: not recorded by the sweep`);
+        continue;
       }
-      figures.scenarios = SCENARIOS.length;
-      figures.leaks.push(...leaks);
-      figures.ms += performance.now() - started;
-      expect(crashes).toEqual([]);
-      expect(leaks).toEqual([]);
-    },
-    400_000,
-  );
+      const got = recordedReport(r);
+      if (got.error !== undefined) crashes.push(got.error);
+      else if (crashed(r)) crashes.push(`${sc.label}: exit ${r.code}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr.slice(0, 300)}`);
+      // Secrets are collected after the run: AssumeRole sessions and tokens only exist once issued.
+      const literals = runSecrets(r.scenario.principals, r.issued, r.tokens);
+      issuedTotal += r.issued.length;
+      tokensTotal += new Set(r.tokens).size;
+      for (const v of literals.keys()) figures.secrets.add(v);
+      const outputs: { label: string; where: string; text: string }[] = [
+        { label: `${sc.label} -o json --verbose`, where: 'stdout', text: r.stdout },
+        { label: `${sc.label} -o json --verbose`, where: 'stderr', text: r.stderr },
+      ];
+      figures.runs += 1;
+      if (got.report) {
+        for (const format of FORMATS.filter((f) => f !== 'json')) {
+          const out = await renderRecorded(got.report, format);
+          outputs.push({ label: `${sc.label} -o ${format}`, where: 'stdout', text: out.stdout });
+          if (format === 'github') outputs.push({ label: `${sc.label} -o ${format}`, where: 'step summary', text: out.stepSummary ?? '' });
+          figures.renders += 1;
+        }
+        expect(outputs.filter((o) => o.where === 'step summary' && o.text.startsWith('## eksdoctor auth')), `${sc.label}: the github format's step summary`).toHaveLength(1);
+      }
+      for (const o of outputs) {
+        figures.bytes += Buffer.byteLength(o.text);
+        leaks.push(...findLeaks(o.label, o.where, o.text, literals));
+      }
+    }
+    console.log(`secrets: ${issuedTotal} AssumeRole sessions issued, ${tokensTotal} exec-plugin tokens captured`);
+    // The capture is what makes the token search meaningful: most scenarios do produce a token.
+    expect(tokensTotal).toBeGreaterThan(SCENARIOS.length / 2);
+    expect(issuedTotal).toBeGreaterThan(0);
+    figures.scenarios = SCENARIOS.length;
+    figures.leaks.push(...leaks);
+    figures.ms += performance.now() - started;
+    expect(crashes).toEqual([]);
+    expect(leaks).toEqual([]);
+  }, 60_000);
+
+  // The CLI's own format path end to end (its renderers, inert text, the step summary it appends), on classic
+  // and on the scenario where AssumeRole is granted (so issued session secrets are searched too); and `demo`,
+  // whose in-process emulator holds the same principals.
+  it(`classic and assume-role-granted through the CLI in all ${FORMATS.length} formats with --verbose and the step summary, and demo classic --verbose: zero hits`, async () => {
+    const started = performance.now();
+    const leaks: Leak[] = [];
+    const crashes: string[] = [];
+    const chosen = SCENARIOS.filter((sc) => sc.label === 'classic' || sc.grant);
+    expect(chosen).toHaveLength(2);
+    const runs = await Promise.all(chosen.map(async (sc) => ({ sc, run: await startScenario(sc.name, { captureTokens: true, edit: sc.grant ? grantAssumeRole : undefined }) })));
+    try {
+      const jobs = runs.flatMap(({ sc, run }) => [
+        ...FORMATS.map((format) => ({ run, label: `${sc.label} -o ${format}`, args: ['auth', ...run.runArgs, '--output', format, '--verbose'] })),
+        ...(sc.label === 'classic' ? [{ run, label: `demo ${sc.label}`, args: ['demo', sc.name, '--verbose'] }] : []),
+      ]);
+      const outputs = await mapLimit(jobs, CONCURRENCY, async (job, j) => {
+        const summary = join(job.run.home, `step-summary-${j}.md`);
+        writeFileSync(summary, '');
+        const r = await runEksdoctor(job.args, { ...job.run.env, GITHUB_STEP_SUMMARY: summary });
+        if (crashed(r)) crashes.push(`${job.label}: exit ${r.code}: ${r.stderr.slice(0, 300)}`);
+        figures.runs += 1;
+        return { job, r, summary: readFileSync(summary, 'utf8') };
+      });
+      // The github runs appended their step summary (the demo prints text); no other format touched the file.
+      expect(outputs.filter((o) => o.summary !== '').map((o) => o.job.label).sort()).toEqual(chosen.map((sc) => `${sc.label} -o github`).sort());
+      for (const { run } of runs) {
+        const literals = runSecrets(run.scenario.principals, run.issued, run.capturedTokens());
+        for (const v of literals.keys()) figures.secrets.add(v);
+        for (const { job, r, summary } of outputs.filter((o) => o.job.run === run)) {
+          for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr], ['step summary', summary]] as const) {
+            figures.bytes += Buffer.byteLength(text);
+            leaks.push(...findLeaks(job.label, where, text, literals));
+          }
+        }
+      }
+      expect(runs.find(({ sc }) => sc.grant)!.run.issued.length, 'AssumeRole issued session secrets to search for').toBeGreaterThan(0);
+      expect(runs.map(({ sc, run }) => [sc.label, run.capturedTokens().length > 0]), 'each produced exec-plugin tokens').toEqual(chosen.map((sc) => [sc.label, true]));
+    } finally {
+      await Promise.all(runs.map(({ run }) => run.close()));
+    }
+    figures.leaks.push(...leaks);
+    figures.ms += performance.now() - started;
+    expect(crashes).toEqual([]);
+    expect(leaks).toEqual([]);
+  }, 120_000);
 });
 
 /** A fresh PEM key, a static token and AWS secrets placed where a report might quote them. */
@@ -258,9 +301,15 @@ describe('hostile exec plugins and kubeconfigs: secrets in the places a report q
     const planted = findLeaks('self-test', 'raw', leakyStderr + Buffer.from(m.pem).toString('base64'), literals).map((l) => l.secret);
     expect(planted).toEqual(expect.arrayContaining([...literals.values(), ...SECRET_SHAPES.map(([n]) => expect.stringContaining(n))]));
 
+    // Each context once through the CLI as JSON (its report rendered below in the other formats, as the CLI
+    // renders them); the one whose plugin prints the most secrets through the CLI in every format too.
+    const throughCli = 'exits-1-with-secrets-on-stderr';
     const jobs = [
       ...users.flatMap((u) =>
-        FORMATS.map((format) => ({ label: `${u.name} -o ${format}`, args: ['auth', '--kubeconfig', path, '--context', u.name, '--output', format, '--verbose', '--timeout', '10s'] })),
+        FORMATS.filter((format) => format === 'json' || u.name === throughCli).map((format) => ({
+          label: `${u.name} -o ${format}`,
+          args: ['auth', '--kubeconfig', path, '--context', u.name, '--output', format, '--verbose', '--timeout', '10s'],
+        })),
       ),
       ...FORMATS.map((format) => ({ label: `lint -o ${format}`, args: ['lint', path, '--output', format] })),
     ];
@@ -273,16 +322,25 @@ describe('hostile exec plugins and kubeconfigs: secrets in the places a report q
         writeFileSync(summary, '');
         const r = await runEksdoctor(job.args, { ...run.env, GITHUB_STEP_SUMMARY: summary }, 60_000);
         if (r.code === 3 || r.code === null || STACK_FRAME.test(r.stdout + r.stderr)) crashes.push(`${job.label}: exit ${r.code}`);
+        const outputs: [string, string, string][] = [[job.label, 'stdout', r.stdout], [job.label, 'stderr', r.stderr], [job.label, 'step summary', readFileSync(summary, 'utf8')]];
         if (job.label.endsWith('-o json') && job.args[0] === 'auth') {
+          let report: Report | undefined;
           try {
-            for (const f of (JSON.parse(r.stdout) as JsonReport).findings) rules.add(f.rule);
+            report = JSON.parse(r.stdout) as Report;
           } catch {
             crashes.push(`${job.label}: stdout is not one JSON document (exit ${r.code}, ${(r.ms / 1000).toFixed(1)} s): ${r.stdout.slice(0, 80)}`);
           }
+          for (const f of report?.findings ?? []) rules.add(f.rule);
+          for (const format of report ? FORMATS.filter((f) => f !== 'json') : []) {
+            const out = await renderRecorded(report!, format);
+            const label = job.label.replace(/-o json$/, `-o ${format}`);
+            outputs.push([label, 'stdout', out.stdout], ...(out.stepSummary !== undefined ? [[label, 'step summary', out.stepSummary] as [string, string, string]] : []));
+            figures.renders += 1;
+          }
         }
-        for (const [where, text] of [['stdout', r.stdout], ['stderr', r.stderr], ['step summary', readFileSync(summary, 'utf8')]] as const) {
+        for (const [label, where, text] of outputs) {
           figures.bytes += Buffer.byteLength(text);
-          leaks.push(...findLeaks(job.label, where, text, literals));
+          leaks.push(...findLeaks(label, where, text, literals));
         }
         figures.runs += 1;
         if (r.ms > 5000) console.log(`secrets: slow run ${job.label}: ${(r.ms / 1000).toFixed(1)} s`);

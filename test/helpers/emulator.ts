@@ -125,6 +125,11 @@ export interface TimedResult {
   stdout: string;
   stderr: string;
   ms: number;
+  /**
+   * From spawn to the last bytes on stdout (for `auth`, the report: it is written once, at the end), so
+   * `ms - outputMs` is how long the process took to end after its report; undefined when stdout stayed empty.
+   */
+  outputMs?: number;
   /** The process's peak resident set (VmHWM, Linux), when asked for with `peakRss`. */
   peakRssMb?: number;
 }
@@ -140,6 +145,7 @@ export function runEksdoctor(args: string[], env: NodeJS.ProcessEnv, killAfterMs
     let stdout = '';
     let stderr = '';
     let peakKb = 0;
+    let outputMs: number | undefined;
     const sampleRss = () => {
       try {
         const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
@@ -149,7 +155,10 @@ export function runEksdoctor(args: string[], env: NodeJS.ProcessEnv, killAfterMs
       }
     };
     const sampler = opts.peakRss ? setInterval(sampleRss, 50) : undefined;
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      outputMs = performance.now() - started;
+    });
     child.stderr.on('data', (d) => (stderr += d));
     const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', (e) => {
@@ -160,7 +169,7 @@ export function runEksdoctor(args: string[], env: NodeJS.ProcessEnv, killAfterMs
     child.on('exit', () => clearInterval(sampler));
     child.on('close', (code, signal) => {
       clearTimeout(killer);
-      done({ code, signal, stdout, stderr, ms: performance.now() - started, ...(opts.peakRss ? { peakRssMb: peakKb / 1024 } : {}) });
+      done({ code, signal, stdout, stderr, ms: performance.now() - started, outputMs, ...(opts.peakRss ? { peakRssMb: peakKb / 1024 } : {}) });
     });
   });
 }

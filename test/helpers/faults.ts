@@ -21,6 +21,8 @@ export interface Outcome {
   code: number | null;
   /** Wall time of the whole process, start to exit. */
   ms: number;
+  /** Wall time from the report on stdout to the process's end (its stdout and stderr closed). */
+  afterReportMs: number;
   stdout: string;
   stderr: string;
   status: (check: string) => string | undefined;
@@ -39,18 +41,24 @@ export interface Figure {
 }
 
 /**
- * The time a run may take beyond the work its report accounts for: process start, module loading,
- * rendering and exit. Generous, because CI runs these beside other suites on two busy cores; the
- * promise under test is `durationMs` ≤ --timeout, which the report measures itself.
+ * The time a run may take to end once its report is out: exit, and whatever could hold it open (a plugin's
+ * child keeping stdout, an unclosed socket). Generous, because CI runs these beside other suites on two busy
+ * cores; the promise under test is `durationMs` ≤ --timeout, which the report measures itself. Process start
+ * and module loading are CPU work a loaded machine stretches at will: `npm run bench` measures them.
  */
 export const PROCESS_MARGIN_MS = 8_000;
 /** The engine's own slack past --timeout: a check's last call is given the remaining time less a margin. */
 export const DEADLINE_SLACK_MS = 1_500;
 
-/** The run kept --timeout: its report says so, and the process took no more than the report plus start and exit. */
-export function expectWithinTimeout(o: Pick<Outcome, 'report' | 'ms'>, timeoutS: number): void {
+/** The run kept --timeout: its report says so, and the process ended once the report was out. */
+export function expectWithinTimeout(o: Pick<Outcome, 'report' | 'ms' | 'afterReportMs'>, timeoutS: number): void {
   expect(o.report.durationMs, `durationMs ${o.report.durationMs} within --timeout ${timeoutS}s`).toBeLessThanOrEqual(timeoutS * 1000 + DEADLINE_SLACK_MS);
-  expect(o.ms, `process ${Math.round(o.ms)} ms vs report ${o.report.durationMs} ms`).toBeLessThan(o.report.durationMs + PROCESS_MARGIN_MS);
+  expect(o.afterReportMs, `process ended ${Math.round(o.afterReportMs)} ms after its report (process ${Math.round(o.ms)} ms, report ${o.report.durationMs} ms)`).toBeLessThan(PROCESS_MARGIN_MS);
+}
+
+/** `ms - outputMs` of a run whose stdout is its report (the whole run when nothing was printed: then the report check fails first). */
+export function afterReportMs(r: Pick<TimedResult, 'ms' | 'outputMs'>): number {
+  return r.ms - (r.outputMs ?? 0);
 }
 
 export type Rewrite = NonNullable<NonNullable<Parameters<typeof startRecordingProxy>[1]>['rewrite']>;
@@ -98,6 +106,7 @@ export async function diagnose(figures: Figure[], name: string, run: ScenarioRun
     report,
     code: r.code,
     ms: r.ms,
+    afterReportMs: afterReportMs(r),
     stdout: r.stdout,
     stderr: r.stderr,
     rules,

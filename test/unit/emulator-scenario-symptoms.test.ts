@@ -1,6 +1,9 @@
 /**
  * Every scenario, served by the whole emulator (AWS endpoint + Kubernetes API server), makes the
- * real kubectl fail (or succeed) exactly as its `expect.kubectl` says, and nothing it does mutates.
+ * real kubectl fail (or succeed) exactly as its `expect.kubectl` says, and nothing it does mutates:
+ * `kubectl get pods` with our builtin get-token as exec plugin on every scenario, and with the real
+ * `aws eks get-token` on every scenario test/conformance/kubectl.test.ts does not already run with it
+ * (it takes every ok, Unauthorized and Forbidden scenario) plus one scenario of each of those symptoms.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator } from '../../packages/eks-emulator/src/index.js';
 import { BUILTIN_GET_TOKEN } from '../../packages/eks-emulator/src/home.js';
+import { AWS_CLI_SYMPTOMS_IN_CONFORMANCE, kubectlFor } from '../helpers/kubectl.js';
 
 function has(cmd: string, args: string[]): boolean {
   try {
@@ -26,7 +30,12 @@ const execModes = [...(has('aws', ['--version']) ? (['aws-cli'] as const) : []),
 if (!hasKubectl || execModes.length === 0) console.warn('skipping kubectl scenario symptoms: needs kubectl and either the AWS CLI or a built dist/');
 /** Scenarios only our builtin get-token can play (the real AWS CLI answers what kubectl asks for). */
 const builtinOnly = (name: string) => loadScenario(name).kubeconfig.pluginReturns !== undefined;
-const cases = execModes.flatMap((exec) => listScenarios().filter((s) => exec === 'builtin' || !builtinOnly(s.name)).map((s) => [s.name, exec] as const));
+const symptomOf = (name: string) => loadScenario(name).expect.kubectl;
+const names = listScenarios().map((s) => s.name);
+/** With the AWS CLI: what kubectl.test.ts does not cover, and the first scenario of each symptom it does. */
+const withAwsCli = (name: string) =>
+  !builtinOnly(name) && (!AWS_CLI_SYMPTOMS_IN_CONFORMANCE.includes(symptomOf(name)) || names.find((n) => symptomOf(n) === symptomOf(name)) === name);
+const cases = execModes.flatMap((exec) => names.filter((name) => (exec === 'builtin' ? true : withAwsCli(name))).map((name) => [name, exec] as const));
 
 /** How kubectl (client-go) words each symptom (SPEC §9). */
 const SYMPTOMS: Record<string, RegExp> = {
@@ -43,24 +52,41 @@ const SYMPTOMS: Record<string, RegExp> = {
   'certificate signed by unknown authority': /x509: certificate signed by unknown authority/,
 };
 
+/**
+ * A short request timeout only where a hang is the point (kubectl retries discovery, each attempt waiting
+ * the whole timeout: 1 s keeps the hang scenario at seconds); elsewhere a loaded machine must not look like
+ * one (the request timeout also covers the exec plugin, and kubectl runs it up to seven times for a 401).
+ */
+const HANG_REQUEST_TIMEOUT = '1s';
+const REQUEST_TIMEOUT = '60s';
+/** A net for a broken emulator: a killed kubectl fails the case (its partial output is no symptom). */
+const KILL_AFTER_MS = 150_000;
 
-/** A short request timeout only where a hang is the point; elsewhere a loaded machine must not look like one. */
-function kubectl(env: Record<string, string>, requestTimeout: string): Promise<{ code: number; stdout: string; out: string }> {
-  return new Promise((resolve) =>
-    execFile('kubectl', ['get', 'pods', `--request-timeout=${requestTimeout}`], { env, timeout: 50_000 }, (e, stdout, stderr) =>
-      resolve({ code: e ? ((e as { code?: number }).code ?? -1) : 0, stdout, out: stdout + stderr }),
-    ),
+function kubectl(bin: string, env: Record<string, string>, requestTimeout: string): Promise<{ code: number; stdout: string; out: string }> {
+  return new Promise((resolve, reject) =>
+    execFile(bin, ['get', 'pods', `--request-timeout=${requestTimeout}`], { env, timeout: KILL_AFTER_MS }, (e, stdout, stderr) => {
+      if (e && (e as { killed?: boolean }).killed) return reject(new Error(`kubectl killed after ${KILL_AFTER_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      resolve({ code: e ? ((e as { code?: number }).code ?? -1) : 0, stdout, out: stdout + stderr });
+    }),
   );
 }
 
 describe.skipIf(!hasKubectl || cases.length === 0)('kubectl symptoms per scenario', () => {
+  it('every symptom is played with each exec plugin, and every scenario with the builtin one', () => {
+    const symptoms = (exec: string) => [...new Set(cases.filter(([, e]) => e === exec).map(([n]) => symptomOf(n)))].sort();
+    const everySymptom = [...new Set(names.filter((n) => !builtinOnly(n)).map(symptomOf))].sort();
+    if (execModes.includes('aws-cli')) expect(symptoms('aws-cli')).toEqual(everySymptom);
+    if (execModes.includes('builtin')) expect(cases.filter(([, e]) => e === 'builtin').map(([n]) => n)).toEqual(names);
+    for (const s of names.map(symptomOf)) expect(s === 'ok' || s in SYMPTOMS, `a pattern for "${s}"`).toBe(true);
+  });
+
   it.concurrent.each(cases)('%s (exec: %s)', async (name, exec) => {
     const scenario = loadScenario(name);
     const emu = await startEmulator(scenario);
     const dir = mkdtempSync(join(tmpdir(), `eksdoctor-${name}-`));
     try {
       const { env } = materializeHome(emu, dir, { exec });
-      const r = await kubectl(isolatedEnv(process.env, env), scenario.expect.kubectl === 'timeout' ? '3s' : '20s');
+      const r = await kubectl(await kubectlFor(emu.kubeUrl, emu.caPem), isolatedEnv(process.env, env), scenario.expect.kubectl === 'timeout' ? HANG_REQUEST_TIMEOUT : REQUEST_TIMEOUT);
       if (scenario.expect.kubectl === 'ok') {
         expect(r.code, r.out).toBe(0);
         expect(r.stdout).toMatch(/^NAME\s+READY\s+STATUS/);
@@ -73,5 +99,5 @@ describe.skipIf(!hasKubectl || cases.length === 0)('kubectl symptoms per scenari
       await emu.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, KILL_AFTER_MS + 30_000);
 });

@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServingCertificates } from '../../packages/eks-emulator/src/kube/tls.js';
 import { createKubeApiClient, kubectlErrorText, type KubeApiClient } from '../../src/facts/kube-api.js';
+import { endedAfter } from '../helpers/timing.js';
 
 // A token shaped like the real thing; it must never come back out of the client.
 const TOKEN = 'k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20vP0FjdGlvbj1HZXRDYWxsZXJJZGVudGl0eSZWZXJzaW9uPTIwMTEtMDYtMTUmWC1BbXotU2lnbmF0dXJlPWFiYw';
@@ -318,10 +319,10 @@ describe('bad answers are classified, never thrown', () => {
       res.on('close', () => undefined);
       pump();
     };
-    const t = Date.now();
-    const r = await client({ maxResponseBytes: 1024 * 1024, timeoutMs: 5000 }).listPods('default');
+    // Cut off by the size bound, well before its 5 s timeout: before a 2 s timer started beside it.
+    const { result: r, lateMs } = await endedAfter(2000, () => client({ maxResponseBytes: 1024 * 1024, timeoutMs: 5000 }).listPods('default'));
     expect(r).toMatchObject({ ok: false, status: 200, problem: 'response-too-large' });
-    expect(Date.now() - t).toBeLessThan(2000);
+    expect(lateMs).toBeLessThan(0);
     expect(sent).toBeLessThan(64 * 1024 * 1024);
   });
 
@@ -344,18 +345,16 @@ describe('bad answers are classified, never thrown', () => {
 describe('transport failures and bounds', () => {
   it('a server that never answers ends within the bound as http-timeout', async () => {
     handler = () => undefined;
-    const t = Date.now();
-    const r = await client({ timeoutMs: 300 }).whoAmI();
+    const { result: r, lateMs } = await endedAfter(300, () => client({ timeoutMs: 300 }).whoAmI());
     expect(r).toMatchObject({ ok: false, status: 0, problem: 'http-timeout', stage: 'http', code: 'ETIMEDOUT' });
-    expect(Date.now() - t).toBeLessThan(600);
+    expect(lateMs, 'ms after a 300 ms timer started beside it').toBeLessThan(300);
   });
 
   it('a server that sends headers and then stalls mid-body ends within the bound', async () => {
     handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"kind":'); };
-    const t = Date.now();
-    const r = await client({ timeoutMs: 300 }).getConfigMap('kube-system', 'aws-auth');
+    const { result: r, lateMs } = await endedAfter(300, () => client({ timeoutMs: 300 }).getConfigMap('kube-system', 'aws-auth'));
     expect(r).toMatchObject({ ok: false, status: 0, problem: 'http-timeout', code: 'ETIMEDOUT' });
-    expect(Date.now() - t).toBeLessThan(600);
+    expect(lateMs, 'ms after a 300 ms timer started beside it').toBeLessThan(300);
   });
 
   it('a server that hangs up without answering is http-other', async () => {

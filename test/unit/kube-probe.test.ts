@@ -10,6 +10,7 @@ import { isPemCertificate } from '../../src/facts/net/connect.js';
 import { classifyNetError, DeadlineError, type NetStage } from '../../src/facts/net/failure.js';
 import { parseServerUrl } from '../../src/facts/net/http.js';
 import { signWithNodeCrypto } from '../../packages/eks-emulator/src/kube/tls.js';
+import { endedAfter } from '../helpers/timing.js';
 
 // --- certificates: node-forge builds the X.509, node:crypto makes keys and signs (forge's RSA is slow) ---
 
@@ -197,18 +198,16 @@ describe('probeEndpoint: each stage fails with its own problem', () => {
   });
 
   it('a server that accepts TCP and never speaks TLS ends within the bound', async () => {
-    const t = Date.now();
-    const r = await probeEndpoint(url.silentTcp!, { tls: { ca: caPem }, timeoutMs: 300 });
+    const { result: r, lateMs } = await endedAfter(300, () => probeEndpoint(url.silentTcp!, { tls: { ca: caPem }, timeoutMs: 300 }));
     expect(r).toMatchObject({ ok: false, stage: 'tls', problem: 'tls-timeout', code: 'ETIMEDOUT' });
-    expect(Date.now() - t).toBeLessThan(600);
+    expect(lateMs, 'ms after a 300 ms timer started beside it').toBeLessThan(300);
   });
 
   it('a server that completes TLS and never answers HTTP ends within the bound', async () => {
-    const t = Date.now();
-    const r = await probeEndpoint(url.silentHttp!, { tls: { ca: caPem }, timeoutMs: 300 });
+    const { result: r, lateMs } = await endedAfter(300, () => probeEndpoint(url.silentHttp!, { tls: { ca: caPem }, timeoutMs: 300 }));
     expect(r).toMatchObject({ ok: false, stage: 'http', problem: 'http-timeout', code: 'ETIMEDOUT' });
     if (!r.ok) expect(r.stages.tlsMs).toBeGreaterThanOrEqual(0);
-    expect(Date.now() - t).toBeLessThan(600);
+    expect(lateMs, 'ms after a 300 ms timer started beside it').toBeLessThan(300);
   });
 
   it("the caller's signal ends the probe, classified at the stage it was in", async () => {
