@@ -85,6 +85,21 @@ describe('critical path', () => {
   });
 });
 
+describe('attributing calls to the checks that make them', () => {
+  it('prefers a known maker whose window the call starts in, even when its end was stamped late', () => {
+    const windows = [
+      { id: 'endpoint', start: 7, end: 233 },
+      { id: 'aws-identity', start: 7, end: 262 },
+    ];
+    const call = { label: 'kube get /version', start: 132, end: 248 };
+    // By windows alone, only aws-identity's contains the whole call.
+    expect([...attributeCalls(windows, [call]).keys()]).toEqual(['aws-identity']);
+    expect([...attributeCalls(windows, [call], 2, () => new Set(['endpoint'])).keys()]).toEqual(['endpoint']);
+    // A known maker that was not running then does not take it.
+    expect([...attributeCalls([{ id: 'endpoint', start: 300, end: 400 }, windows[1]!], [call], 2, () => new Set(['endpoint'])).keys()]).toEqual(['aws-identity']);
+  });
+});
+
 describe('bench inputs', () => {
   it('flags only an operation repeated with the same parameters by the same signer', () => {
     const c = (operation: string, params: string, accessKeyId = 'AKIA1') => ({ service: 'eks', operation, params, accessKeyId });

@@ -337,7 +337,12 @@ function costliest(r: AnalyzedRun): string {
       : worst.label === 'end'
         ? `after the floor's last step until exit (${formatMs(worst.actualMs)}: the checks off the path that finish later, the report, rendering and exit)`
         : `\`${worst.label}\` (${formatMs(worst.actualMs)} vs ${formatMs(worst.weight)} at the floor; ${worst.delayMs > 0.5 ? `it began ${formatMs(worst.delayMs)} after the step before it ended, ` : ''}then took ${formatMs(worst.actualMs - worst.delayMs)})`;
-  return `${what}, +${formatMs(worst.excessMs)} of the run's ${formatMs(r.wallMs - r.floorMs)} over its floor (median run)`;
+  // Other child processes that ran during that segment shared the 2 cores with it (and with eksdoctor itself).
+  const from = worst.end - worst.actualMs;
+  const beside = r.children
+    .filter((c) => c.start < worst.end && c.end > from && `${childLabel(c)}` !== worst.label.split(': ').pop())
+    .map((c) => `\`${childLabel(c)}\` ${formatMs(Math.min(c.end, worst.end) - Math.max(c.start, from))}`);
+  return `${what}, +${formatMs(worst.excessMs)} of the run's ${formatMs(r.wallMs - r.floorMs)} over its floor (median run)${beside.length ? `; meanwhile on the same ${availableParallelism()} cores: ${beside.join(', ')} and eksdoctor's own work` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------

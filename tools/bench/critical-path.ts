@@ -112,9 +112,11 @@ export function attributeCalls<T extends TimedCall>(windows: readonly CheckWindo
   const out = new Map<string, T[]>();
   for (const call of calls) {
     const inWindow = windows.filter((w) => call.start >= w.start - slackMs && call.end <= w.end + slackMs);
-    // Known makers of this kind of call (learned from a tagged run) first; the time windows decide among them.
+    // Known makers of this kind of call (learned from a tagged run) first, the time windows deciding among
+    // them; for those only the start must fall in the window: the emulator stamps a call's end from its own
+    // event loop, which can run behind the client that already has the answer.
     const known = candidatesOf?.(call);
-    const preferred = known ? inWindow.filter((w) => known.has(w.id)) : [];
+    const preferred = known ? windows.filter((w) => known.has(w.id) && call.start >= w.start - slackMs && call.start <= w.end + slackMs) : [];
     const owners = preferred.length > 0 ? preferred : inWindow;
     owners.sort((a, b) => a.end - a.start - (b.end - b.start));
     const key = owners[0]?.id ?? '';
@@ -251,6 +253,8 @@ export interface StepExcess {
   /** Of those, how long after the previous segment's end the step began (0 for start/end). */
   delayMs: number;
   excessMs: number;
+  /** Epoch ms at which the segment ended (it began actualMs before). */
+  end: number;
 }
 
 /**
@@ -263,13 +267,13 @@ export interface StepExcess {
 export function excessAlongFloor(floor: Floor, run: { spawn: number; checksStart: number; exit: number; nodeStartMs: number }): StepExcess[] {
   const out: StepExcess[] = [];
   const startActual = run.checksStart - run.spawn;
-  out.push({ label: 'start', weight: run.nodeStartMs, actualMs: startActual, delayMs: 0, excessMs: startActual - run.nodeStartMs });
+  out.push({ label: 'start', weight: run.nodeStartMs, actualMs: startActual, delayMs: 0, excessMs: startActual - run.nodeStartMs, end: run.checksStart });
   let previous = run.checksStart;
   for (const s of floor.steps) {
     const actual = s.end - previous;
-    out.push({ label: `${s.check}: ${s.label}`, weight: s.weight, actualMs: actual, delayMs: Math.max(0, s.start - previous), excessMs: actual - s.weight });
+    out.push({ label: `${s.check}: ${s.label}`, weight: s.weight, actualMs: actual, delayMs: Math.max(0, s.start - previous), excessMs: actual - s.weight, end: s.end });
     previous = s.end;
   }
-  out.push({ label: 'end', weight: 0, actualMs: run.exit - previous, delayMs: 0, excessMs: run.exit - previous });
+  out.push({ label: 'end', weight: 0, actualMs: run.exit - previous, delayMs: 0, excessMs: run.exit - previous, end: run.exit });
   return out;
 }
