@@ -324,8 +324,10 @@ function describeFloor(r: AnalyzedRun): string {
   return `node -e 0 → ${r.floor.checks.join(' → ')}; its steps: ${steps || 'none'} (= ${formatMs(r.floor.weight)} + node ${formatMs(r.floorMs - r.floor.weight)})`;
 }
 
-function describeSegments(r: AnalyzedRun): string {
-  return r.segments.map((s) => `${s.label} ${formatMs(s.actualMs)} vs ${formatMs(s.weight)} (${s.excessMs >= 0 ? '+' : ''}${formatMs(s.excessMs)}${s.delayMs > 0.5 ? `, began ${formatMs(s.delayMs)} after the previous step` : ''})`).join('; ');
+function describeSegments(r: AnalyzedRun, withFloor = true): string {
+  const began = (s: StepExcess) => (s.delayMs > 0.5 ? `began ${formatMs(s.delayMs)} after the previous step` : '');
+  if (!withFloor) return r.segments.map((s) => `${s.label} ${formatMs(s.actualMs)}${began(s) ? ` (${began(s)})` : ''}`).join('; ');
+  return r.segments.map((s) => `${s.label} ${formatMs(s.actualMs)} vs ${formatMs(s.weight)} (${s.excessMs >= 0 ? '+' : ''}${formatMs(s.excessMs)}${began(s) ? `, ${began(s)}` : ''})`).join('; ');
 }
 
 /** The segment of the median run that costs the most over its floor, in words. */
@@ -395,7 +397,7 @@ async function versusByHand(builtin: BenchEmulator): Promise<void> {
     const biggest = (rs: AnalyzedRun[]) => {
       const r = rs[rs.length >> 1]!;
       const s = [...r.segments].sort((a, b) => b.actualMs - a.actualMs)[0]!;
-      return `\`${s.label}\` ${formatMs(s.actualMs)} of ${formatMs(r.wallMs)} (${describeSegments(r)})`;
+      return `\`${s.label}\` ${formatMs(s.actualMs)} of ${formatMs(r.wallMs)} (${describeSegments(r, false)})`;
     };
     verdict(`full \`auth\` with the built-in helper ≥ ${TARGET.byHandBuiltin}× faster than by hand`, ratioBuiltin >= TARGET.byHandBuiltin, formatRatio(ratioBuiltin), biggest(toolBuiltin));
     verdict(`full \`auth\` with the real AWS CLI as the plugin ≥ ${TARGET.byHandAwsCli}× faster than by hand`, ratioAws >= TARGET.byHandAwsCli, formatRatio(ratioAws), biggest(tool));
@@ -409,8 +411,8 @@ async function versusByHand(builtin: BenchEmulator): Promise<void> {
     details.push(
       `- Runbook by hand (median per step): ${perStep.join(', ')}. The three access-entry commands run against the healthy-api scenario ` +
         `(classic is CONFIG_MAP, where EKS refuses them); the rest against classic, whose instance role is unmapped, so the kubectl steps answer Unauthorized, as they would for that person.`,
-      `- No latency, exec = real AWS CLI, the median run along its chain: ${describeSegments(tool[tool.length >> 1]!)}.`,
-      `- No latency, exec = built-in helper, the median run along its chain: ${describeSegments(toolBuiltin[toolBuiltin.length >> 1]!)}.`,
+      `- No latency, exec = real AWS CLI, a run along its longest chain of child processes (actual times): ${describeSegments(tool[tool.length >> 1]!, false)}.`,
+      `- No latency, exec = built-in helper, a run along its longest chain of child processes (actual times): ${describeSegments(toolBuiltin[toolBuiltin.length >> 1]!, false)}.`,
     );
   } finally {
     await Promise.all([classic.close(), api.close()]);
@@ -539,7 +541,11 @@ async function allContexts(emu: BenchEmulator): Promise<void> {
   const ratio = pairedRatio(all, one);
   row('5', `one context, ${LATENCY_MS} ms per call`, formatMs(median(one)), '', RUNS.fleetPairs, spreadOf(one));
   row('5', `\`--all-contexts\`, ${CONTEXTS} contexts (${reports} reports), ${LATENCY_MS} ms per call`, formatMs(median(all)), `${formatRatio(ratio)} one context`, RUNS.fleetPairs, spreadOf(all));
-  const cpuCause = cpuAll.length ? `the fleet's CPU: ${median(cpuAll).toFixed(2)} s (vs ${median(cpuOne).toFixed(2)} s for one context) on ${availableParallelism()} cores` : 'the fleet run itself';
+  // Where the fleet's extra CPU goes: one profiled run of each, the groups that grow with the contexts.
+  const [profOne, profAll] = [await cpuProfile([BIN, 'auth', '-o', 'json'], emu.env), await cpuProfile([BIN, 'auth', '--all-contexts', '--kubeconfig', kubeconfig, '-o', 'json'], emu.env)];
+  const grows = overBaseline(profAll, profOne).slice(0, 5).map((g) => `${g.group} +${g.ms.toFixed(0)} ms`).join(', ');
+  details.push(`- \`--all-contexts\` CPU of the eksdoctor process (one \`--cpu-prof\` run each): ${CONTEXTS} contexts ${formatGroups(profAll, 8)}; one context ${formatGroups(profOne, 8)}.`);
+  const cpuCause = `CPU on ${availableParallelism()} cores: ${cpuAll.length ? `${median(cpuAll).toFixed(2)} s for the fleet (CLI and plugins) vs ${median(cpuOne).toFixed(2)} s for one context; ` : ''}the eksdoctor process spends ${formatMs(profAll.totalMs - profOne.totalMs)} more, most in ${grows}`;
   verdict(`\`--all-contexts\` over ${CONTEXTS} contexts ≤ ${TARGET.fleet}× one context`, ratio <= TARGET.fleet && reports === CONTEXTS, `${formatRatio(ratio)}${reports === CONTEXTS ? '' : ` (only ${reports} reports for ${CONTEXTS} contexts)`}`, cpuCause);
 }
 
