@@ -36,11 +36,15 @@ const cli = await esbuild.build({
   chunkNames: 'chunk-[hash]',
 });
 // The token helper is its own small bundle: kubectl runs it for every token, so it must start fast.
+// Split too, so what only some tokens need (the SDK's credential chain, STS for --role-arn) stays in
+// chunks that load when used instead of being parsed on every run.
 const helper = await esbuild.build({
   ...common,
   entryPoints: { 'eksdoctor-aws': 'packages/eks-emulator/src/get-token-cli.ts' },
+  splitting: true,
   outdir: dist,
   outExtension: { '.js': '.mjs' },
+  chunkNames: 'eksdoctor-aws-[hash]',
 });
 cpSync(join(root, 'packages', 'eks-emulator', 'scenarios'), join(dist, 'scenarios'), { recursive: true });
 if (process.argv.includes('--metafile')) {

@@ -1,10 +1,15 @@
-import { CommanderError } from 'commander';
 import { redactText } from '../shared/redact.js';
+import { VERSION } from '../shared/version.js';
 import { EXIT, UsageError } from './errors.js';
-import { buildProgram } from './program.js';
 
 /** The one error boundary: every way out of the CLI becomes an exit code of SPEC §3, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
+  // `--version` alone needs no command tree: answered as commander would, before commander (124 KB) loads.
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const [{ CommanderError }, { buildProgram }] = await Promise.all([import('commander'), import('./program.js')]);
   let code: number = EXIT.ok;
   const program = buildProgram((c) => (code = c));
   program.exitOverride();

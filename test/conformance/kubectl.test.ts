@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { presignEksToken } from '../../src/facts/eks-token.js';
+import { presignEksToken } from '../../src/facts/eks-token-presign.js';
 import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
 import { has } from './tools.js';
 import { AWS_CLI_SYMPTOMS_IN_CONFORMANCE, kubectlFor } from '../helpers/kubectl.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { attributeCalls, checkWindows, criticalPath, sequentialRoundTrips } from '../../tools/bench/critical-path.js';
+import { attributeCalls, checkWindows, criticalPath, excessAlongFloor, floorSchedule, sequentialRoundTrips, type FloorCheck } from '../../tools/bench/critical-path.js';
+import { groupOfSource, summarizeCpuProfile } from '../../tools/bench/profile.js';
+import { readProbe } from '../../tools/bench/probe-record.js';
 import { repeatedCalls } from '../../tools/bench/aws-proxy.js';
 import { multiContextKubeconfig } from '../../tools/bench/multi-context.js';
 import { median, pairedRatio } from '../../tools/bench/stats.js';
@@ -83,6 +85,21 @@ describe('critical path', () => {
   });
 });
 
+describe('attributing calls to the checks that make them', () => {
+  it('prefers a known maker whose window the call starts in, even when its end was stamped late', () => {
+    const windows = [
+      { id: 'endpoint', start: 7, end: 233 },
+      { id: 'aws-identity', start: 7, end: 262 },
+    ];
+    const call = { label: 'kube get /version', start: 132, end: 248 };
+    // By windows alone, only aws-identity's contains the whole call.
+    expect([...attributeCalls(windows, [call]).keys()]).toEqual(['aws-identity']);
+    expect([...attributeCalls(windows, [call], 2, () => new Set(['endpoint'])).keys()]).toEqual(['endpoint']);
+    // A known maker that was not running then does not take it.
+    expect([...attributeCalls([{ id: 'endpoint', start: 300, end: 400 }, windows[1]!], [call], 2, () => new Set(['endpoint'])).keys()]).toEqual(['aws-identity']);
+  });
+});
+
 describe('bench inputs', () => {
   it('flags only an operation repeated with the same parameters by the same signer', () => {
     const c = (operation: string, params: string, accessKeyId = 'AKIA1') => ({ service: 'eks', operation, params, accessKeyId });
@@ -99,5 +116,102 @@ describe('bench inputs', () => {
     expect(doc.contexts.every((x) => x.context.cluster === 'c')).toBe(true);
     expect(doc.clusters).toHaveLength(1);
     expect(doc['current-context']).toBe('ctx-01');
+  });
+});
+
+describe('the floor of a run', () => {
+  // A run as the bench sees it: windows rebuilt from the report, calls and children with when they ran.
+  const check = (id: string, predecessors: string[], window: [number, number], items: [string, number, number, number][], waitsFor: string[] = []): FloorCheck => ({
+    id,
+    predecessors,
+    waitsFor,
+    window: { id, start: window[0], end: window[1] },
+    items: items.map(([label, start, end, weight]) => ({ label, start, end, weight })),
+  });
+
+  it('chains checks by the graph, items by what ran after what, and children by their time alone', () => {
+    const floor = floorSchedule([
+      check('kubeconfig', [], [0, 5], []),
+      check('exec-plugin', ['kubeconfig'], [5, 400], [['aws --version', 10, 395, 300]]),
+      // token ran the plugin, then replayed its token: two steps one after the other.
+      check('token', ['kubeconfig', 'exec-plugin'], [400, 1100], [['aws eks get-token', 405, 990, 500], ['sts GetCallerIdentity', 995, 1098, 100]]),
+      // Two calls in flight together count once.
+      check('aws-identity', ['kubeconfig'], [5, 300], [['sts GetCallerIdentity', 150, 260, 100], ['eks DescribeCluster', 160, 270, 100]]),
+      check('kube-auth', ['token'], [1100, 1210], [['kube create selfsubjectreviews', 1102, 1205, 100]]),
+    ]);
+    expect(floor.weight).toBe(300 + 500 + 100 + 100);
+    expect(floor.checks).toEqual(['kubeconfig', 'exec-plugin', 'token', 'kube-auth']);
+    expect(floor.steps.map((s) => s.label)).toEqual(['aws --version', 'aws eks get-token', 'sts GetCallerIdentity', 'kube create selfsubjectreviews']);
+    expect(floor.steps.reduce((sum, s) => sum + s.weight, 0)).toBe(floor.weight);
+  });
+
+  it('counts a mid-run wait only for the items that started after the awaited check had finished', () => {
+    const checks = [
+      check('kubeconfig', [], [0, 1], []),
+      check('cluster', ['kubeconfig'], [1, 110], [['eks DescribeCluster', 2, 105, 100]]),
+      check('kube-auth', ['kubeconfig'], [1, 320], [['kube get /version', 3, 106, 100], ['kube create selfsubjectreviews', 110, 212, 100], ['kube create selfsubjectaccessreviews', 215, 318, 100]]),
+      // logs: the first lookup goes out at once; the second only after kube-auth had finished (waitsFor).
+      check('logs', ['cluster'], [110, 450], [['logs DescribeLogStreams', 111, 214, 100], ['logs FilterLogEvents', 330, 440, 100]], ['kube-auth']),
+    ];
+    const floor = floorSchedule(checks);
+    expect(floor.weight).toBe(400);
+    expect(floor.checks).toEqual(['kubeconfig', 'kube-auth', 'logs']);
+    // Had the second lookup started before kube-auth ended, it would have waited only for the first.
+    checks[3] = check('logs', ['cluster'], [110, 330], [['logs DescribeLogStreams', 111, 214, 100], ['logs FilterLogEvents', 215, 318, 100]], ['kube-auth']);
+    expect(floorSchedule(checks).weight).toBe(300);
+  });
+
+  it('lays the measured run along the floor so that the excesses add up to wall − floor', () => {
+    const floor = floorSchedule([
+      check('kubeconfig', [], [1000, 1010], []),
+      check('token', ['kubeconfig'], [1010, 1700], [['plugin', 1100, 1600, 400], ['sts GetCallerIdentity', 1600, 1700, 100]]),
+    ]);
+    const run = { spawn: 900, checksStart: 1000, exit: 1800, nodeStartMs: 50 };
+    const segments = excessAlongFloor(floor, run);
+    expect(segments.map((s) => [s.label, s.actualMs, s.delayMs, s.excessMs])).toEqual([
+      ['start', 100, 0, 50],
+      ['token: plugin', 600, 100, 200],
+      ['token: sts GetCallerIdentity', 100, 0, 0],
+      ['end', 100, 0, 100],
+    ]);
+    const floorMs = run.nodeStartMs + floor.weight;
+    expect(segments.reduce((sum, s) => sum + s.excessMs, 0)).toBe(run.exit - run.spawn - floorMs);
+  });
+
+  it('refuses a cycle and an unknown predecessor', () => {
+    expect(() => floorSchedule([check('a', ['b'], [0, 1], []), check('b', ['a'], [0, 1], [])])).toThrow(/cycle/);
+  });
+});
+
+describe('bench probes', () => {
+  it('reads the probe line back out of stderr', () => {
+    const record = { maxRssKb: 1024, children: [{ command: 'aws', args: ['--version'], envDiff: {}, start: 1, end: 2, code: 0 }] };
+    const { record: got, stderr } = readProbe(`a warning\n\nEKSDOCTOR_BENCH_PROBE=${JSON.stringify(record)}\n`);
+    expect(got).toEqual(record);
+    expect(stderr).toBe('a warning\n');
+    expect(readProbe('nothing').record).toBeUndefined();
+  });
+
+  it('gives CPU samples to packages, src areas and parts of node', () => {
+    expect(groupOfSource('../node_modules/@aws-sdk/client-eks/dist-es/index.js')).toBe('@aws-sdk/client-eks');
+    expect(groupOfSource('file:///w/node_modules/commander/lib/command.js')).toBe('commander');
+    expect(groupOfSource('../src/facts/aws/clients.ts')).toBe('src/facts');
+    expect(groupOfSource('../src/engine/run.ts')).toBe('src/engine');
+    expect(groupOfSource('../packages/eks-emulator/src/get-token-cli.ts')).toBe('packages/eks-emulator/src/get-token-cli');
+    expect(groupOfSource('node:internal/modules/esm/loader')).toBe('node: module loading');
+    expect(groupOfSource('node:internal/bootstrap/realm')).toBe('node: start-up');
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(idle)', url: '', lineNumber: 0, columnNumber: 0 } },
+        { id: 2, callFrame: { functionName: 'parse', url: 'file:///x.mjs', lineNumber: 0, columnNumber: 0 } },
+        { id: 3, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: 0, columnNumber: 0 } },
+      ],
+      samples: [1, 2, 2, 3],
+      timeDeltas: [5000, 1000, 2000, 500],
+    };
+    expect(summarizeCpuProfile(profile, () => '../node_modules/js-yaml/dist/js-yaml.mjs')).toEqual([
+      { group: 'js-yaml', ms: 3 },
+      { group: '(garbage collector)', ms: 0.5 },
+    ]);
   });
 });

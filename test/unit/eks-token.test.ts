@@ -1,10 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeEksToken,
-  presignEksToken,
-  redactPresignedUrl,
-} from '../../src/facts/eks-token.js';
+import { decodeEksToken, redactPresignedUrl } from '../../src/facts/eks-token.js';
+import { presignEksToken } from '../../src/facts/eks-token-presign.js';
 import { verifyPresignedUrl } from '../helpers/sts-verify.js';
 
 // AWS documentation example keys: not real credentials.

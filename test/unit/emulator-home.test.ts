@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsServer, type AwsServer } from '../../packages/eks-emulator/src/aws-server.js';
 import { CommandError, describeFailure, discoverApiVersion, getToken, parseGetTokenArgs, ProfileNotFound, UsageError } from '../../packages/eks-emulator/src/get-token-cli.js';
 import { presignGetCallerIdentity, stsEndpointFor } from '../../packages/eks-emulator/src/get-token/presign.js';
+import { SharedConfig } from '../../packages/eks-emulator/src/aws-shared-config.js';
 import { BUILTIN_GET_TOKEN, isolatedEnv, materializeHome } from '../../packages/eks-emulator/src/home.js';
 import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
 import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
@@ -187,6 +188,30 @@ describe('builtin get-token', () => {
     it('stops at a profile neither file names', async () => {
       await expect(getToken({ clusterName: 'p', profile: 'nope' }, base)).rejects.toBeInstanceOf(ProfileNotFound);
     });
+  });
+
+  it("reads a profile's static keys itself only where botocore and the SDK's chain agree they are the answer", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-static-keys-'));
+    dirs.push(dir);
+    const config = join(dir, 'config');
+    const credentials = join(dir, 'credentials');
+    writeFileSync(
+      config,
+      '[default]\nregion = us-west-2\n\n[profile in-config]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = s3cret\n\n' +
+        '[profile role]\nrole_arn = arn:aws:iam::111122223333:role/r\nsource_profile = default\n\n[profile sso]\nsso_session = corp\n\n[profile both]\naws_access_key_id = AKIAIGNORED\naws_secret_access_key = ignored\n',
+    );
+    writeFileSync(
+      credentials,
+      '[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = secret\naws_session_token = tok\n\n[sso]\naws_access_key_id = AKIASSO\naws_secret_access_key = x\n\n' +
+        '[both]\naws_access_key_id = AKIABOTH\naws_secret_access_key = wins\n\n[comment]\naws_access_key_id = AKIAC\naws_secret_access_key = abc # not part of it for the SDK\n\n[process]\ncredential_process = /bin/false\n',
+    );
+    const shared = new SharedConfig({ AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, HOME: dir });
+    expect(shared.staticCredentialsOf('default')).toEqual({ accessKeyId: 'AKIADEFAULT', secretAccessKey: 'secret', sessionToken: 'tok' });
+    expect(shared.staticCredentialsOf('in-config')).toEqual({ accessKeyId: 'AKIACONFIG', secretAccessKey: 's3cret' });
+    // The credentials file wins over the config file (botocore's shared-credentials-file provider runs first).
+    expect(shared.staticCredentialsOf('both')).toEqual({ accessKeyId: 'AKIABOTH', secretAccessKey: 'wins' });
+    // Left to the full chain: an assumed role, SSO next to keys, credential_process, a value the two parsers read differently, no profile.
+    for (const profile of ['role', 'sso', 'process', 'comment', 'absent']) expect(shared.staticCredentialsOf(profile)).toBeUndefined();
   });
 
   it('takes the apiVersion from KUBERNETES_EXEC_INFO, else v1beta1', () => {

@@ -1,6 +1,6 @@
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presignEksToken } from '../../src/facts/eks-token.js';
+import { presignEksToken } from '../../src/facts/eks-token-presign.js';
 import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
 import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
 import { EksAuthenticator, type AuthenticationResult } from '../../packages/eks-emulator/src/kube/authenticate.js';

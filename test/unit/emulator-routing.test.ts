@@ -13,7 +13,7 @@ import {
 import { classifyAwsRequest, startAwsServer, type AwsServer } from '../../packages/eks-emulator/src/aws-server.js';
 import { loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
 import { EmulatorState } from '../../packages/eks-emulator/src/state.js';
-import { presignEksToken } from '../../src/facts/eks-token.js';
+import { presignEksToken } from '../../src/facts/eks-token-presign.js';
 import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
 
 const ENDPOINT = { url: 'https://127.0.0.1:6443', caPem: 'PEM' };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExecCredential, pluginEnvironment, runExecPlugin } from '../../src/facts/exec-credential.js';
 import { parseStsAnswer, replayEndpointFromEnv, replayTokenIdentity } from '../../src/facts/token-replay.js';
-import { presignEksToken } from '../../src/facts/eks-token.js';
+import { presignEksToken } from '../../src/facts/eks-token-presign.js';
 import { verifyPresignedUrl } from '../helpers/sts-verify.js';
 import type { ExecConfig } from '../../src/facts/kubeconfig.js';
 import { endedAfter } from '../helpers/timing.js';

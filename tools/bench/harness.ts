@@ -15,8 +15,11 @@ import type { TimedCall } from './critical-path.js';
 export interface BenchCall extends TimedCall {
   service: RecordedRequest['service'];
   operation: string;
+  method: string;
   path: string;
   status: number;
+  /** The call went through takeFault, so the injected latency applied; false for one refused before it (a bad signature). */
+  delayed: boolean;
 }
 
 export interface BenchEmulator {
@@ -55,8 +58,8 @@ export async function startBenchEmulator(scenario: string, opts: { latencyMs?: n
       return state.requests.slice(journalFrom).map((r) => {
         const key = r.service === 'kube' ? `kube ${r.path}` : `${r.service} ${r.operation}`;
         // A call refused before takeFault (e.g. a bad AWS signature) got no latency: it starts when it ends.
-        const start = pending.get(key)?.shift() ?? r.at;
-        return { label: `${r.service} ${r.operation}`, service: r.service, operation: r.operation, path: r.path, status: r.status, start: Math.min(start, r.at), end: r.at };
+        const start = pending.get(key)?.shift();
+        return { label: `${r.service} ${r.operation}`, service: r.service, operation: r.operation, method: r.method, path: r.path, status: r.status, start: Math.min(start ?? r.at, r.at), end: r.at, delayed: start !== undefined };
       });
     },
     reset() {

@@ -3,6 +3,9 @@ import { performance } from 'node:perf_hooks';
 
 export interface Timed {
   ms: number;
+  /** Epoch milliseconds (sub-millisecond precision) of the spawn call and of the child's close. */
+  startedAt: number;
+  endedAt: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -12,13 +15,17 @@ export interface Timed {
 export function timeSpawn(command: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    const startedAt = performance.timeOrigin + t0;
     const child = spawn(command, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - t0, code, stdout, stderr }));
+    child.on('close', (code) => {
+      const t1 = performance.now();
+      resolve({ ms: t1 - t0, startedAt, endedAt: performance.timeOrigin + t1, code, stdout, stderr });
+    });
     child.stdin.end(opts.input ?? '');
   });
 }

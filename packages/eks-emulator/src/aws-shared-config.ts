@@ -59,6 +59,28 @@ export class SharedConfig {
     return this.configSection(profile) !== undefined || this.credentials.has(profile);
   }
 
+  /**
+   * The profile's static keys when both botocore and the SDK's chain would stop at them: the
+   * credentials file's section holds both keys (else the config file's, when the credentials file
+   * holds none), and nothing that one of the chains tries first or instead (role_arn, web identity,
+   * SSO, credential_process; botocore credentials.py create_credential_resolver, credential-provider-ini
+   * resolveProfileData). Anything else is undefined: the caller runs the full chain.
+   */
+  staticCredentialsOf(profile: string): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+    const fromCredentials = this.credentials.get(profile);
+    const fromConfig = this.configSection(profile);
+    const merged = new Map([...(fromConfig ?? []), ...(fromCredentials ?? [])]);
+    const elsewhere = ['role_arn', 'source_profile', 'credential_source', 'web_identity_token_file', 'credential_process', 'sso_start_url', 'sso_session', 'sso_account_id', 'sso_role_name', 'sso_region', 'login_session'];
+    if (elsewhere.some((k) => merged.has(k))) return undefined;
+    const keysIn = (s?: Map<string, string>) => Boolean(s?.get('aws_access_key_id') && s.get('aws_secret_access_key'));
+    const section = keysIn(fromCredentials) ? fromCredentials : !fromCredentials?.has('aws_access_key_id') && keysIn(fromConfig) ? fromConfig : undefined;
+    if (!section) return undefined;
+    const [accessKeyId, secretAccessKey, sessionToken] = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'].map((k) => section.get(k));
+    // The SDK's INI parser drops ` #…` / ` ;…` comments and configparser keeps them: a value with blanks is left to the chain.
+    if ([accessKeyId, secretAccessKey, sessionToken].some((v) => v !== undefined && /\s/.test(v))) return undefined;
+    return { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, ...(sessionToken && { sessionToken }) };
+  }
+
   /** `region` of the profile in ~/.aws/config. */
   regionOf(profile: string): string | undefined {
     const r = this.configSection(profile)?.get('region');

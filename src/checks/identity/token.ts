@@ -1,3 +1,4 @@
+import { pluginEnvironment, runExecPlugin } from '../../facts/exec-credential.js';
 import { digest, envFingerprint } from '../../shared/digest.js';
 import { finding } from '../../rules/index.js';
 import { defineCheck } from '../types.js';
@@ -13,16 +14,13 @@ export const tokenCheck = defineCheck({
   id: 'token',
   title: 'kubectl credential',
   dependsOn: ['kubeconfig'],
-  after: ['exec-plugin'],
   emits: ['identity/token-generation-failed', 'identity/token-expired', 'kubeconfig/exec-api-version-mismatch', 'kubeconfig/invalid', 'identity/not-iam-credential'],
   async run({ facts, options, target, signal, remainingMs, once }) {
-    const [{ runExecPlugin, pluginEnvironment }, { replayTokenIdentity, replayEndpointFromEnv }, { decodeEksToken, partitionOfRegion }, { canonicalPrincipalArn }, { staticCredential }] = await Promise.all([
-      import('../../facts/exec-credential.js'),
-      import('../../facts/token-replay.js'),
-      import('../../facts/eks-token.js'),
-      import('../../facts/arn.js'),
-      import('../../facts/kube-credential.js'),
-    ]);
+    // The plugin starts before anything else is loaded (its code comes with the check): an import() now
+    // would queue behind the AWS SDK that aws-identity starts loading at the same moment, and kubectl's
+    // token is the longest wait of a run. What reads the token loads meanwhile.
+    const modules = Promise.all([import('../../facts/token-replay.js'), import('../../facts/eks-token.js'), import('../../facts/arn.js'), import('../../facts/kube-credential.js')]);
+    modules.catch(() => undefined); // awaited below where needed; a failure surfaces there, not as an unhandled rejection
     const kc = facts.kubeconfig!;
     const exec = kc.user.exec;
     const user = kc.user.name;
@@ -47,6 +45,7 @@ export const tokenCheck = defineCheck({
       }
       token = r.token;
     } else {
+      const { staticCredential } = (await modules)[3];
       const s = await staticCredential(kc.user);
       if (!s.ok) return { findings: [finding('kubeconfig/invalid', { file: kc.user.file, message: `user "${user}": ${s.message}` })], halt: s.message };
       facts.credential = s.credential;
@@ -54,6 +53,7 @@ export const tokenCheck = defineCheck({
       token = s.credential.token;
     }
     facts.credential = { kind: 'token', token };
+    const [{ replayTokenIdentity, replayEndpointFromEnv }, { decodeEksToken, partitionOfRegion }, { canonicalPrincipalArn }] = await modules;
 
     const execEnv = exec ? pluginEnvironment(options.env, exec) : options.env;
     const stsEndpoint = replayEndpointFromEnv(execEnv);

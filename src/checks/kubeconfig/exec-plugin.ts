@@ -2,6 +2,7 @@ import { parseAwsCliVersion } from '../../facts/aws-cli-version.js';
 import { listAwsProfiles } from '../../facts/aws-profiles.js';
 import { resolveExecutable, runCommand } from '../../facts/executable.js';
 import { finding, type FindingOf } from '../../rules/index.js';
+import { envFingerprint } from '../../shared/digest.js';
 import { defineCheck } from '../types.js';
 import { regionMismatchFinding } from './entry-lint.js';
 
@@ -15,7 +16,7 @@ export const execPluginCheck = defineCheck({
   title: 'exec plugin',
   dependsOn: ['kubeconfig'],
   emits: EMITS,
-  async run({ facts, options, signal, remainingMs }) {
+  async run({ facts, options, signal, remainingMs, once }) {
     const kc = facts.kubeconfig!;
     const exec = kc.user.exec;
     const plugin = kc.plugin;
@@ -31,7 +32,8 @@ export const execPluginCheck = defineCheck({
     if (!path) {
       findings.push(finding('kubeconfig/exec-command-not-found', { command: exec.command, user: kc.user.name, kind: plugin.kind, clusterName: plugin.clusterName, region: plugin.region }));
     } else if (plugin.kind === 'aws-cli' && /^aws(\.exe|\.cmd)?$/.test(exec.command.split('/').pop()!)) {
-      const out = await runCommand(path, ['--version'], env, Math.min(VERSION_TIMEOUT_MS, remainingMs()), signal);
+      // Once per binary and environment: a fleet of contexts on one AWS CLI starts it once, not once per context.
+      const out = await once(`aws-version:${path}:${envFingerprint(env)}`, () => runCommand(path, ['--version'], env, Math.min(VERSION_TIMEOUT_MS, remainingMs()), signal));
       const versionLine = `${out.stdout}${out.stderr}`.trim().split('\n')[0] ?? '';
       const version = parseAwsCliVersion(versionLine);
       if (version?.tooOld) {

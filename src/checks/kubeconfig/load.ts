@@ -17,8 +17,10 @@ export const kubeconfigCheck = defineCheck({
   title: 'kubeconfig',
   dependsOn: [],
   emits: EMITS,
-  async run({ options, target, facts }) {
-    const config = await loadKubeconfig(options.kubeconfig, options.env);
+  async run({ options, target, facts, once }) {
+    // Read and parsed once per fleet: 50 contexts of one file are one YAML parse, not 50 (nothing here changes it).
+    const files = JSON.stringify([options.kubeconfig ?? null, options.env.KUBECONFIG ?? null, options.env.HOME ?? null]);
+    const config = await once(`kubeconfig:${files}`, () => loadKubeconfig(options.kubeconfig, options.env));
     target.kubeconfig = config.paths;
     const findings: FindingOf<(typeof EMITS)[number]>[] = config.problems.map(problemFinding);
     if (config.loaded.length === 0) return { findings, halt: 'no usable kubeconfig' };

@@ -193,7 +193,7 @@ async function readThroughApi(ctx: CheckContext): Promise<Read | undefined> {
   const callerRefused = !answer || (!answer.ok && (answer.status === 401 || answer.status === 403));
   const reader = facts.sdkIdentity;
   if (callerRefused && reader && facts.aws && facts.cluster && reader.principalArn !== facts.identity?.principalArn) {
-    const [{ presignEksToken }, { createKubeApiClient }] = await Promise.all([import('../../facts/eks-token.js'), import('../../facts/kube-api.js')]);
+    const [{ presignEksToken }, { createKubeApiClient }] = await Promise.all([import('../../facts/eks-token-presign.js'), import('../../facts/kube-api.js')]);
     const { untilAborted } = await import('../../facts/aws-identity.js');
     const credentials = await untilAborted(facts.aws.credentials(), ctx.signal).catch(() => undefined);
     if (!credentials) return { kind: 'unreadable', status: 401, reason: 'the working credentials could not be resolved', as: reader.arn };

@@ -1,18 +1,12 @@
 /**
  * The credential chain `aws eks get-token` follows, resolved from the run's own environment object
  * (not process.env: a run may resolve against an isolated env, as `demo` and the tests do). Every
- * resolved secret is registered with the redactor before anyone sees it.
+ * resolved secret is registered with the redactor before anyone sees it. A profile's static keys are
+ * read from the shared files already loaded here; the SDK's providers (@aws-sdk/credential-providers)
+ * load only for the sources that need them (SSO, role profiles, web identity, container, IMDS).
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import {
-  fromContainerMetadata,
-  fromHttp,
-  fromIni,
-  fromInstanceMetadata,
-  fromSSO,
-  fromTokenFile,
-} from '@aws-sdk/credential-providers';
 import { CredentialsProviderError, loadSharedConfigFiles } from '@smithy/core/config';
 import { registerSecret } from '../../shared/redact.js';
 import { errorMessage } from './errors.js';
@@ -88,6 +82,7 @@ export function credentialChain(env: NodeJS.ProcessEnv, explicitProfile: string 
   }
   const envWebIdentity = !explicitProfile && env.AWS_WEB_IDENTITY_TOKEN_FILE && env.AWS_ROLE_ARN
     ? async (): Promise<AwsCredentials> => {
+        const { fromTokenFile } = await import('@aws-sdk/credential-providers');
         const creds = await fromTokenFile({
           webIdentityTokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE,
           roleArn: env.AWS_ROLE_ARN,
@@ -111,9 +106,15 @@ export function credentialChain(env: NodeJS.ProcessEnv, explicitProfile: string 
           if (named) throw new ProfileNotFoundError(name, paths);
           return undefined;
         }
-        return profileKind({ ...(inConfig ?? {}), ...(inCredentials ?? {}) });
+        const data = { ...(inConfig ?? {}), ...(inCredentials ?? {}) };
+        return { ...profileKind(data), data };
       }));
     const fromProfile = async (kind: ProfileKind) => {
+      if (kind.type === 'static') {
+        origin = { source: 'profile', profile: name };
+        return staticProfileCredentials(kind.data);
+      }
+      const { fromIni, fromSSO } = await import('@aws-sdk/credential-providers');
       // credential-provider-ini does not pass the file paths on to fromSSO: call it directly.
       const creds = kind.type === 'sso'
         ? await fromSSO({ profile: name, ...paths, ignoreCache: true })() // its SSO client takes sso_region, not ours
@@ -148,6 +149,7 @@ export function credentialChain(env: NodeJS.ProcessEnv, explicitProfile: string 
         timeout: METADATA_TIMEOUT_MS,
         maxRetries: 1,
       };
+      const { fromContainerMetadata, fromHttp } = await import('@aws-sdk/credential-providers');
       let creds: AwsCredentials;
       try {
         creds = await fromHttp(init)();
@@ -159,6 +161,7 @@ export function credentialChain(env: NodeJS.ProcessEnv, explicitProfile: string 
     });
   } else if (!['true', '1'].includes((env.AWS_EC2_METADATA_DISABLED ?? '').toLowerCase())) {
     steps.push(async () => {
+      const { fromInstanceMetadata } = await import('@aws-sdk/credential-providers');
       const creds = await fromInstanceMetadata({ timeout: METADATA_TIMEOUT_MS, maxRetries: 0 })();
       origin = { source: 'instance-metadata' };
       return creds;
@@ -188,10 +191,25 @@ export function credentialChain(env: NodeJS.ProcessEnv, explicitProfile: string 
 
 interface ProfileKind {
   type: 'assume-role' | 'web-identity' | 'sso' | 'static' | 'process' | 'login' | 'none';
+  /** The profile's keys, config file and credentials file merged (credentials win, as in the SDK's parseKnownFiles). */
+  data: Record<string, unknown>;
+}
+
+/** credential-provider-ini resolveStaticCredentials, for a profile profileKind calls static. */
+function staticProfileCredentials(p: Record<string, unknown>): AwsCredentials {
+  const text = (k: string) => (typeof p[k] === 'string' && p[k] !== '' ? (p[k] as string) : undefined);
+  const [sessionToken, credentialScope, accountId] = [text('aws_session_token'), text('aws_credential_scope'), text('aws_account_id')];
+  return {
+    accessKeyId: p.aws_access_key_id as string,
+    secretAccessKey: p.aws_secret_access_key as string,
+    ...(sessionToken && { sessionToken }),
+    ...(credentialScope && { credentialScope }),
+    ...(accountId && { accountId }),
+  };
 }
 
 /** What a shared-config profile holds, in credential-provider-ini's terms (resolveProfileData). */
-function profileKind(p: Record<string, unknown>): ProfileKind {
+function profileKind(p: Record<string, unknown>): Omit<ProfileKind, 'data'> {
   const has = (k: string) => typeof p[k] === 'string';
   if (has('role_arn') && (has('source_profile') || has('credential_source'))) return { type: 'assume-role' };
   if (has('role_arn') && has('web_identity_token_file')) return { type: 'web-identity' };
