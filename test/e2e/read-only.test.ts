@@ -26,6 +26,9 @@ const ALLOWED_AWS = new Set([
   'logs StopQuery',
   'logs FilterLogEvents',
   'logs GetLogEvents',
+  'cloudtrail LookupEvents',
+  'iam GetRole',
+  'iam GetUser',
 ]);
 /** SPEC §1: the only Kubernetes writes allowed, none of which persists. */
 const REVIEWS = new Set(['create selfsubjectreviews', 'create selfsubjectaccessreviews', 'create selfsubjectrulesreviews']);
