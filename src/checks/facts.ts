@@ -63,6 +63,12 @@ export interface Facts {
   /** True when the credential is an EKS (IAM) token; the mapping checks apply only then. */
   iamCredential?: boolean;
   execIdentity?: Principal;
+  /**
+   * The shell's own principal when the exec plugin runs as another (its kubeconfig profile): who
+   * `aws sts get-caller-identity` shows, with clients signing as it, so aws-auth can be read as the
+   * person at the keyboard when kubectl's principal is refused.
+   */
+  shell?: { identity: Principal; clients: AwsClients; /** AWS_PROFILE, else `default` unless keys in the environment sign. */ profile?: string };
   /** The principal the cluster sees (the token's; else the SDK's; else --principal). */
   identity?: Principal;
   cluster?: EksClusterInfo;

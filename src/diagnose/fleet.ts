@@ -3,6 +3,7 @@ import { isEksServer, parseEksClusterArn } from '../facts/eks-endpoint.js';
 import { parseExecPlugin } from '../facts/exec-plugin.js';
 import { loadKubeconfig } from '../facts/kubeconfig.js';
 import { VERDICT_ORDER, type FleetReport, type Verdict } from '../report/model.js';
+import type { ProgressListener } from '../engine/progress.js';
 import { mapLimit } from '../shared/pool.js';
 import { diagnose, type Diagnosis } from './diagnose.js';
 
@@ -18,7 +19,7 @@ export interface FleetDiagnosis {
  * `--all-contexts`: every EKS context of the kubeconfig, each diagnosed as `auth --context` would,
  * concurrently, under one deadline: the fleet ends within --timeout however many contexts hang.
  */
-export async function diagnoseFleet(options: RunOptions, version: string, onProgress?: (message: string) => void): Promise<FleetDiagnosis> {
+export async function diagnoseFleet(options: RunOptions, version: string, onProgress?: ProgressListener): Promise<FleetDiagnosis> {
   const startedAt = new Date();
   const deadline = startedAt.getTime() + options.timeoutMs;
   const config = await loadKubeconfig(options.kubeconfig, options.env);
@@ -35,8 +36,8 @@ export async function diagnoseFleet(options: RunOptions, version: string, onProg
   // Contexts that share an exec config, credentials or a cluster share those calls (CheckContext.once).
   const shared = new Map<string, Promise<unknown>>();
   const results: Diagnosis[] = await mapLimit(names, CONCURRENCY, (name) => {
-    onProgress?.(`context ${name ?? '(current)'}`);
-    return diagnose({ ...options, context: name ?? options.context, shared, deadline }, version);
+    const context = name ?? '(current)';
+    return diagnose({ ...options, context: name ?? options.context, shared, deadline }, version, onProgress && ((e) => onProgress({ ...e, context })));
   });
   const reports = results.map((r) => r.report);
   const verdict = reports.reduce<Verdict>((worst, r) => (VERDICT_ORDER.indexOf(r.verdict) > VERDICT_ORDER.indexOf(worst) ? r.verdict : worst), 'pass');

@@ -2,6 +2,7 @@ import type { Facts } from '../checks/facts.js';
 import type { Check, CheckContext, CheckOutcome, CheckStatus, RunOptions } from '../checks/types.js';
 import type { Finding, RuleId } from '../rules/index.js';
 import type { Severity, Target } from '../rules/rule.js';
+import type { ProgressListener } from './progress.js';
 
 export interface CheckResult {
   id: string;
@@ -32,7 +33,7 @@ export interface EngineInput {
   options: RunOptions;
   target: Target;
   severityOf(rule: string): Severity | undefined;
-  onProgress?(message: string): void;
+  onProgress?: ProgressListener;
 }
 
 const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -76,7 +77,9 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
   };
 
   const finish = (check: Check, t0: number, status: CheckStatus, reason: string | undefined, couldNotRun = status === 'error') => {
-    results.set(check.id, { id: check.id, title: check.title, status, durationMs: Date.now() - t0, ...(reason !== undefined && { reason }), ...(couldNotRun && { couldNotRun }) });
+    const durationMs = Date.now() - t0;
+    results.set(check.id, { id: check.id, title: check.title, status, durationMs, ...(reason !== undefined && { reason }), ...(couldNotRun && { couldNotRun }) });
+    input.onProgress?.({ type: 'end', check: check.id, title: check.title, status, durationMs, ...(reason !== undefined && { reason }) });
   };
 
   const runOne = async (check: Check): Promise<void> => {
@@ -95,7 +98,7 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       halted.set(check.id, { reason, couldNotRun: true });
       return;
     }
-    input.onProgress?.(`${check.title}…`);
+    input.onProgress?.({ type: 'start', check: check.id, title: check.title });
     const controller = new AbortController();
     const checkDeadline = Date.now() + budget;
     const ctx: CheckContext = {
@@ -104,7 +107,7 @@ export async function runChecks(input: EngineInput): Promise<EngineResult> {
       options,
       signal: controller.signal,
       remainingMs: () => Math.max(0, checkDeadline - Date.now() - REPORT_MARGIN_MS),
-      progress: (message) => input.onProgress?.(`${check.title}: ${message}`),
+      progress: (message) => input.onProgress?.({ type: 'note', check: check.id, title: check.title, message }),
       once,
       finished: (id) => {
         // Declared up front, like emits: the graph (and the benchmark's critical path) must see every wait.

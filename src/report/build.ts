@@ -16,6 +16,8 @@ export interface BuildInput {
    * headline says that access works.
    */
   accessConfirmed?: boolean;
+  /** Titles of the checks that --offline left out, so the summary never reads as a full diagnosis. */
+  notRun?: readonly string[];
 }
 
 /** One finding joined with its rule: the text, fix and docs its evidence and the target's names make. */
@@ -53,7 +55,7 @@ export function buildReport(input: BuildInput): Report {
     target: engine.target,
     identity: input.identity ?? null,
     verdict,
-    summary: summarize(verdict, ordered, engine.checks.filter((c) => c.status === 'error'), input.accessConfirmed === true),
+    summary: summarize(verdict, ordered, engine.checks.filter((c) => c.status === 'error'), input.accessConfirmed === true) + offlineNote(engine, input.notRun),
     rootCauses,
     sources: sourcesOf(engine),
     checks,
@@ -130,6 +132,11 @@ function summarize(verdict: Verdict, ordered: ReportFinding[], errored: { title:
   }
   if (verdict === 'warn') return `No errors; ${count(ordered, 'warning')}: ${ordered.find((f) => f.severity === 'warning')!.title}.`;
   return 'No problems found.';
+}
+
+function offlineNote(engine: EngineResult, notRun: readonly string[] | undefined): string {
+  if (!notRun?.length) return '';
+  return ` Offline: ran ${engine.checks.map((c) => c.title).join(', ')}; the ${notRun.length} live checks (${notRun.slice(0, 3).join(', ')}, …) did not run.`;
 }
 
 function count(findings: ReportFinding[], severity: 'error' | 'warning'): string {

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { profileFlag, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
 import { rule, type Target } from './rule.js';
@@ -134,7 +135,7 @@ export const identityRules = {
     example: { command: 'aws', problem: 'exit', message: 'exec: executable aws failed with exit code 252: aws: error: unrecognized arguments: --clustername', exitCode: 252 },
     explains: ['kube/unauthorized'],
     message: (e: { command: string; problem: 'not-found' | 'timeout' | 'exit' | 'bad-output' | 'api-version-mismatch'; message: string; exitCode?: number; profile?: string; roleArn?: string }) =>
-      `The exec plugin ${e.command} ${e.problem === 'exit' ? `exited ${e.exitCode ?? 'on a signal'}` : e.problem === 'timeout' ? 'did not finish in time' : 'printed no usable credential'}: ${firstLine(e.message)}`,
+      `The exec plugin ${basename(e.command)} ${e.problem === 'exit' ? `exited ${e.exitCode ?? 'on a signal'}` : e.problem === 'timeout' ? 'did not finish in time' : 'printed no usable credential'}${pluginReason(e.message)}`,
     detail: (e) => e.message,
     fix: (e, t) => ({ summary: 'Run the plugin by hand to see its full error, and fix what it says (credentials, profile, region).', commands: [getTokenCommand(t, e)] }),
   }),
@@ -188,7 +189,15 @@ const CREDENTIAL_TEXT = {
   none: 'no credential at all',
 } as const;
 
-function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
+/**
+ * What the plugin said, not kubectl's wrapper around it: `exec: executable aws failed with exit code
+ * 255: …\nAn error occurred (AccessDenied) …` reads as `: An error occurred (AccessDenied) …`, the first
+ * line that names an error, else the first line of its output.
+ */
+export function pluginReason(message: string): string {
+  const said = message.replace(/^exec: executable \S+ (?:failed with exit code \S+|did not finish within \d+ ms)(?:: )?/, '');
+  const lines = said.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const line = lines.find((l) => /error|denied|expired|invalid|unrecognized|not found|unable|could not|no such/i.test(l)) ?? lines[0];
+  if (line === undefined) return '';
+  return `: ${line.length > 160 ? `${line.slice(0, 160)}…` : line}`;
 }

@@ -15,8 +15,10 @@ describe('auth --principal ARN', () => {
     expect(report.identity).toEqual({ arn: 'arn:aws:iam::111122223333:role/ci-deployer', principalArn: 'arn:aws:iam::111122223333:role/ci-deployer', accountId: '111122223333', source: 'principal-option' });
     expect(report.rootCauses).toEqual(['aws-auth/principal-not-mapped']);
     const cause = report.findings[0];
-    expect(cause.evidence.admins).toContain('arn:aws:iam::111122223333:role/platform-admin');
-    expect(cause.fix.commands.join('\n')).toMatch(/eksctl create iamidentitymapping --cluster prod --region us-west-2 --arn arn:aws:iam::111122223333:role\/ci-deployer/);
+    expect(cause.evidence.fixers.map((f: { arn: string }) => f.arn)).toContain('arn:aws:iam::111122223333:role/platform-admin');
+    // kubectl-only (nothing else to install); eksctl is the alternative.
+    expect(cause.fix.commands.join('\n')).toMatch(/kubectl patch configmap aws-auth -n kube-system --type merge -p '.*arn:aws:iam::111122223333:role\/ci-deployer/);
+    expect(cause.fix.alternative.commands.join('\n')).toMatch(/eksctl create iamidentitymapping --cluster prod --region us-west-2 --arn arn:aws:iam::111122223333:role\/ci-deployer/);
   });
 
   it('a session of a mapped role: granted, and as whom (the username template rendered with the session name)', async () => {

@@ -59,6 +59,21 @@ describe('mapping verdict (is the principal mapped at all?)', () => {
     expect(f.fix!.commands[0]).toBe(`aws eks create-access-entry --cluster-name prod --region us-west-2 --principal-arn ${ROLE} --profile "$ADMIN_PROFILE"`);
   });
 
+  it("the shell's own principal, when it is an admin, is the fixer with its profile (exec plugin runs as another)", async () => {
+    const admin = 'arn:aws:iam::111122223333:user/cluster-admin';
+    const r = await testCheck(mappingCheck, {
+      facts: {
+        identity: principal,
+        cluster: cluster('CONFIG_MAP'),
+        awsAuth: { readable: true, exists: true, config: { roles: [], users: [{ section: 'mapUsers' as const, arn: admin, groups: ['system:masters'] }], accounts: [], problems: [] } },
+        shell: { identity: { arn: admin, principalArn: admin, accountId: '111122223333', source: 'sdk' }, clients: {} as never, profile: 'default' },
+      },
+    });
+    const f = r.one('aws-auth/principal-not-mapped');
+    expect(f.evidence.fixers).toEqual([{ arn: admin, reason: 'aws-auth-admin', seenIn: 'aws-auth', profile: 'default' }]);
+    expect(f.fix!.commands[0]).toMatch(/--profile default$/);
+  });
+
   it('in API mode names no aws-auth admin: API mode ignores aws-auth', async () => {
     const r = await testCheck(mappingCheck, {
       facts: { identity: principal, cluster: cluster('API'), accessEntries: { readable: true, admins: [] }, awsAuth: { readable: true, exists: true, config: config(['arn:aws:iam::111122223333:role/admin']) } },

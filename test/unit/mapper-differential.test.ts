@@ -9,10 +9,8 @@
  * their outcomes is accepted.
  *
  * Every disagreement fails the test. Cases that once disagreed stay as UPSTREAM_CASES, each with its
- * minimal input and the upstream source that decides it. Where the emulator's model itself departs
- * from upstream, EMULATOR_DEPARTURES pins what the product does (from the source) and holds an
- * `it.fails` that fails once the emulator is fixed. PROPERTY_RUNS sets the number of generated cases
- * (fixed seed).
+ * minimal input and the upstream source that decides it. PROPERTY_RUNS sets the number of
+ * generated cases (fixed seed).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -259,6 +257,13 @@ const UPSTREAM_CASES: UpstreamCase[] = [
     data: aliceEntry('  username: u\n  ~: x\n'),
     caller: alice(),
   },
+  {
+    id: 'sso-of-the-wrong-type-allocates-the-matcher',
+    upstream:
+      'encoding/json decode.go literalStore and array() call indirect(v, false) first, which allocates the nil *SSOARNMatcher before the type error is saved, so `sso: x` leaves a non-nil matcher and Validate drops the entry ("only one of rolearn or SSO can be supplied", pkg/config/mapper.go)',
+    data: { mapRoles: `- rolearn: arn:aws:iam::${ACCOUNT}:role/r\n  sso: x\n  username: u\n` },
+    caller: sessionCaller(`arn:aws:iam::${ACCOUNT}:role/r`, 's'),
+  },
 ];
 // ---------------------------------------------------------------------------------------------
 // (a) Every scenario and every fixture that holds aws-auth data
@@ -447,31 +452,4 @@ describe('cases where eksdoctor once disagreed with upstream', () => {
   it.each(UPSTREAM_CASES.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     expect(compare(c.data, c.caller), c.upstream).toBeUndefined();
   });
-});
-
-// ---------------------------------------------------------------------------------------------
-// Where the emulator's model departs from upstream. The emulator is the second implementation and
-// is not changed here; each case pins the product to what the upstream source says and holds an
-// `it.fails` that fails (so must be moved to UPSTREAM_CASES) once the emulator is fixed.
-
-const EMULATOR_DEPARTURES: (UpstreamCase & { product: Outcome })[] = [
-  {
-    id: 'sso-of-the-wrong-type-allocates-the-matcher',
-    upstream:
-      'encoding/json decode.go literalStore and array() call indirect(v, false) first, which allocates the nil *SSOARNMatcher before the type error is saved, so `sso: x` leaves a non-nil matcher and Validate drops the entry ("only one of rolearn or SSO can be supplied", pkg/config/mapper.go); the emulator keeps the pointer nil and maps it',
-    data: { mapRoles: `- rolearn: arn:aws:iam::${ACCOUNT}:role/r\n  sso: x\n  username: u\n` },
-    caller: sessionCaller(`arn:aws:iam::${ACCOUNT}:role/r`, 's'),
-    product: { kind: 'not-mapped' },
-  },
-];
-
-describe('EMULATOR_DEPARTURES: where the emulator model departs from upstream', () => {
-  for (const c of EMULATOR_DEPARTURES) {
-    it(`${c.id}: the product follows upstream (${c.upstream})`, () => {
-      expect(productMap(c.data, c.caller)).toEqual(c.product);
-    });
-    it.fails(`${c.id}: the emulator agrees (fails once the emulator is fixed)`, () => {
-      expect(upstreamOutcomes(c.data, c.caller)).toContainEqual(c.product);
-    });
-  }
 });

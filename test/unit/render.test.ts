@@ -256,13 +256,6 @@ describe('junit', () => {
             <property name="source.kubernetes-api" value="read"/>
             <property name="source.cloudtrail" value="denied (not authorized to perform: cloudtrail:LookupEvents)"/>
           </properties>
-          <testcase classname="eksdoctor.kubeconfig" name="kubeconfig" time="0.003">
-            <system-out>[warning] kubeconfig/static-token: User "ci|bot" authenticates with a static token, 100% of the time
-      Fix: Replace the static token with the aws eks get-token exec plugin.
-        aws eks update-kubeconfig --name prod --region us-west-2
-      Docs: https://docs.aws.amazon.com/eks/latest/userguide/create-kubeconfig.html</system-out>
-          </testcase>
-          <testcase classname="eksdoctor.identity" name="caller identity" time="0.120"/>
           <testcase classname="eksdoctor.aws-auth" name="aws-auth ConfigMap" time="0.045">
             <failure message="arn:aws:iam::123456789012:role/dev is not mapped" type="aws-auth/principal-not-mapped">[error] aws-auth/principal-not-mapped (root cause): arn:aws:iam::123456789012:role/dev is not mapped
       aws-auth maps 2 roles, none is this one.
@@ -271,9 +264,6 @@ describe('junit', () => {
       Fix: Map the role in aws-auth, or assume a mapped role.
         eksctl create iamidentitymapping --cluster prod --region us-west-2 --arn arn:aws:iam::123456789012:role/dev --group dev --username dev:{{SessionName}}
       Docs: https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html</failure>
-          </testcase>
-          <testcase classname="eksdoctor.access-entries" name="access entries" time="0.000">
-            <skipped message="authentication mode CONFIG_MAP | no access entries"/>
           </testcase>
           <testcase classname="eksdoctor.logs" name="authenticator logs" time="30.000">
             <error message="timed out after 30.0 s" type="check-error">timed out after 30.0 s</error>
@@ -285,6 +275,16 @@ describe('junit', () => {
       kubectl says: error: You must be logged in to the server (Unauthorized)
       Fix: Fix the root cause above.
       Docs: https://docs.aws.amazon.com/eks/latest/userguide/troubleshooting.html#unauthorized</failure>
+          </testcase>
+          <testcase classname="eksdoctor.kubeconfig" name="kubeconfig" time="0.003">
+            <system-out>[warning] kubeconfig/static-token: User "ci|bot" authenticates with a static token, 100% of the time
+      Fix: Replace the static token with the aws eks get-token exec plugin.
+        aws eks update-kubeconfig --name prod --region us-west-2
+      Docs: https://docs.aws.amazon.com/eks/latest/userguide/create-kubeconfig.html</system-out>
+          </testcase>
+          <testcase classname="eksdoctor.identity" name="caller identity" time="0.120"/>
+          <testcase classname="eksdoctor.access-entries" name="access entries" time="0.000">
+            <skipped message="authentication mode CONFIG_MAP | no access entries"/>
           </testcase>
         </testsuite>
       </testsuites>
@@ -313,7 +313,9 @@ describe('junit', () => {
   it('with --fail-on warning, warnings are failures too (the test report is red exactly when the exit code is 1)', () => {
     const suite = xml.parse(renderJunit(REPORT, { failOn: 'warning' })).testsuites.testsuite[0];
     expect(suite.failures).toBe('3');
-    expect(suite.testcase[0].failure).toMatchObject({ type: 'kubeconfig/static-token' });
+    // The root cause's test case first, then the other failures (issue 13 §1: causes first).
+    expect(suite.testcase[0].failure).toMatchObject({ type: 'aws-auth/principal-not-mapped' });
+    expect(suite.testcase.find((t: { classname: string }) => t.classname === 'eksdoctor.kubeconfig').failure).toMatchObject({ type: 'kubeconfig/static-token' });
   });
 
   it('stays well-formed for hostile text: control characters dropped, markup escaped', () => {
@@ -323,7 +325,7 @@ describe('junit', () => {
     expect(XMLValidator.validate(out)).toBe(true);
     const suite = xml.parse(out).testsuites.testsuite[0];
     expect(suite.name).toBe('eksdoctor auth <x a="1"> & ]]> [31m   end');
-    expect(suite.testcase[2].failure.message).toBe('<x a="1"> & ]]> [31m   end');
+    expect(suite.testcase.find((t: { failure?: unknown }) => t.failure).failure.message).toBe('<x a="1"> & ]]> [31m   end');
   });
 
   it('a fleet report gives one suite per context and the totals', () => {

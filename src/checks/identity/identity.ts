@@ -33,9 +33,11 @@ export const identityCheck = defineCheck({
     if (!options.profile && facts.execIdentity && plugin?.profile && plugin.profile !== shellProfile && facts.aws) {
       // The plugin runs with another profile than the shell: ask who the shell is, as `aws sts get-caller-identity` would.
       const [{ awsClients }, { getSdkIdentity }] = await Promise.all([import('../../facts/aws/clients.js'), import('../../facts/aws-identity.js')]);
-      const shell = await getSdkIdentity(awsClients({ region: facts.aws.region, env: options.env }), { signal });
+      const clients = awsClients({ region: facts.aws.region, env: options.env });
+      const shell = await getSdkIdentity(clients, { signal });
       const roleExplains = plugin.roleArn && canonicalPrincipalArn(plugin.roleArn).toLowerCase() === identity.principalArn.toLowerCase();
       if (shell.ok && !roleExplains && shell.principalArn.toLowerCase() !== identity.principalArn.toLowerCase()) {
+        facts.shell = { identity: { arn: shell.arn, principalArn: shell.principalArn, accountId: shell.accountId, userId: shell.userId, source: 'sdk' }, clients, ...(shellProfile ? { profile: shellProfile } : !options.env.AWS_ACCESS_KEY_ID && { profile: 'default' }) };
         findings.push(finding('identity/exec-identity-differs', { execArn: identity.arn, execPrincipalArn: identity.principalArn, sdkArn: shell.arn, execProfile: plugin.profile, sdkProfile: shellProfile }));
       }
     }

@@ -37,7 +37,7 @@ export const tokenCheck = defineCheck({
           r.problem === 'api-version-mismatch'
             ? finding('kubeconfig/exec-api-version-mismatch', { configured: r.configured, returned: r.returned, command: exec.command })
             : finding('identity/token-generation-failed', { command: exec.command, problem: r.problem, message: r.message, ...(r.exitCode !== undefined && { exitCode: r.exitCode }), profile: kc.plugin?.profile, roleArn: kc.plugin?.roleArn });
-        return { findings: [f], halt: `the exec plugin failed (${r.problem})` };
+        return { findings: [f], halt: r.problem === 'exit' ? `the exec plugin exited ${r.exitCode ?? 'on a signal'}` : r.problem === 'timeout' ? 'the exec plugin did not finish in time' : 'the exec plugin printed no usable credential' };
       }
       if (r.clientCertificateData && r.clientKeyData) {
         facts.credential = { kind: 'client-certificate', certPem: r.clientCertificateData, keyPem: r.clientKeyData };

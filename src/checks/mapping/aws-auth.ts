@@ -187,15 +187,19 @@ async function readFile(file: string): Promise<Read> {
 async function readThroughApi(ctx: CheckContext): Promise<Read | undefined> {
   const { facts } = ctx;
   const { parseAwsAuthData } = await import('../../facts/aws-auth.js');
-  if (!facts.kube && facts.sdkIdentity?.principalArn === facts.identity?.principalArn) return undefined; // API server not reached
+  // The other principal at hand: the working credentials (--profile), else the shell's own when the
+  // exec plugin runs as someone else.
+  const other = facts.sdkIdentity && facts.sdkIdentity.principalArn !== facts.identity?.principalArn ? { identity: facts.sdkIdentity, clients: facts.aws } : facts.shell;
+  if (!facts.kube && !other) return undefined; // API server not reached
   let answer = facts.kube?.authenticated ? await facts.kube.api.getConfigMap('kube-system', 'aws-auth', callOptions(ctx)) : undefined;
   let as = facts.identity?.arn;
   const callerRefused = !answer || (!answer.ok && (answer.status === 401 || answer.status === 403));
-  const reader = facts.sdkIdentity;
-  if (callerRefused && reader && facts.aws && facts.cluster && reader.principalArn !== facts.identity?.principalArn) {
+  const reader = other?.identity;
+  const readerClients = other?.clients;
+  if (callerRefused && reader && readerClients && facts.aws && facts.cluster) {
     const [{ presignEksToken }, { createKubeApiClient }] = await Promise.all([import('../../facts/eks-token-presign.js'), import('../../facts/kube-api.js')]);
     const { untilAborted } = await import('../../facts/aws-identity.js');
-    const credentials = await untilAborted(facts.aws.credentials(), ctx.signal).catch(() => undefined);
+    const credentials = await untilAborted(readerClients.credentials(), ctx.signal).catch(() => undefined);
     if (!credentials) return { kind: 'unreadable', status: 401, reason: 'the working credentials could not be resolved', as: reader.arn };
     const token = await presignEksToken({ credentials, region: facts.aws.region, clusterName: facts.cluster.name });
     const kc = facts.kubeconfig!;

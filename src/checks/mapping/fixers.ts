@@ -63,8 +63,9 @@ export function fixersOf(facts: Facts, caller: Principal, profiles: readonly Pro
   for (const c of changers) add(c.arn, 'changed-access', c.seenIn, [c.key]);
   // aws-auth admins without a proven write are still admins; the authenticator's recent admin grants too.
   for (const a of facts.logs?.admins ?? []) add(a, mode === 'API' ? 'access-entry-admin' : 'aws-auth-admin', 'authenticator logs');
+  const shell = facts.shell;
   return seen.map(({ keys, ...f }) => {
-    const profile = profileFor(f.arn, keys, profiles);
+    const profile = (shell?.profile !== undefined && samePrincipal(shell.identity.principalArn, f.arn) ? shell.profile : undefined) ?? profileFor(f.arn, keys, profiles);
     return { ...f, ...(profile && { profile }) };
   });
 }

@@ -6,6 +6,7 @@ import { SEVERITY_RANK } from '../../rules/rule.js';
 import type { Report } from '../../report/model.js';
 import { redactText } from '../../shared/redact.js';
 import { parseDuration } from '../duration.js';
+import { progressDisplay } from '../progress.js';
 import { EXIT, UsageError } from '../errors.js';
 import { emitReport, stdoutFormat, useColor, type OutputTarget } from '../output.js';
 import { VERSION } from '../../shared/version.js';
@@ -93,8 +94,8 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
   const failOn = parseFailOn(flags.failOn);
   const options = toRunOptions(flags, env);
   await checkOptionFile(options.awsAuthFile, '--aws-auth-file');
-  const progress = await progressReporter(options.verbose, format, env);
-  const verbose = progress.update;
+  const progress = await progressDisplay(options.verbose, format, env);
+  const verbose = progress.listener;
   const ctx = { color: useColor(!flags.color, env, Boolean(process.stdout.isTTY)), command: 'auth' as const, failOn, env, width: process.stdout.isTTY ? process.stdout.columns : undefined };
   if (flags.allContexts) {
     if (flags.context) throw new UsageError('--all-contexts and --context exclude each other');
@@ -116,20 +117,6 @@ export async function authCommand(flags: AuthFlags, env: NodeJS.ProcessEnv = pro
 /** An `--output` file that could not be written is a bad option value (SPEC §3: exit 2), unless the run already has worse (3). */
 export function withOutputs(code: number, written: boolean): number {
   return written ? code : Math.max(code, EXIT.usage);
-}
-
-/**
- * Progress on stderr, never stdout: every step with --verbose; else a spinner, but only for a person
- * (a TTY, text output, not CI), so pipelines and JSON consumers see nothing but the report.
- */
-async function progressReporter(verbose: boolean, format: string, env: NodeJS.ProcessEnv): Promise<{ update?: (m: string) => void; stop: () => void }> {
-  // Progress quotes checks' own words, which may quote what a server or plugin said: redacted like the report.
-  if (verbose) return { update: (m) => process.stderr.write(`… ${redactText(m)}\n`), stop: () => {} };
-  // A pseudo-terminal without a width (some CI runners) makes a spinner redraw forever: no spinner there.
-  if (!process.stderr.isTTY || !(process.stderr.columns > 0) || format !== 'text' || env.CI) return { stop: () => {} };
-  const { default: ora } = await import('ora');
-  const spinner = ora({ text: 'Diagnosing…', stream: process.stderr, discardStdin: false }).start();
-  return { update: (m) => (spinner.text = redactText(m)), stop: () => spinner.stop() };
 }
 
 /** Crashed checks on stderr (the report has them too), redacted as the report is. */

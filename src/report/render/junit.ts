@@ -76,6 +76,14 @@ function suite(parent: XMLBuilder, report: Report, options: JunitOptions): Count
     if (!checks.some((c) => c.id === f.check)) checks.push({ id: f.check, title: f.check, status: 'fail', durationMs: 0 });
   }
 
+  // Causes first, then the other failing checks, then the rest in access-path order (issue 13 §1): a CI
+  // page that shows the first failure shows the root cause, not the symptom it explains.
+  const order = (c: ReportCheck) => {
+    const own = report.findings.filter((f) => f.check === c.id);
+    return own.some((f) => f.rootCause) ? 0 : own.some((f) => SEVERITY_RANK[f.severity] >= failRank) || c.status === 'error' ? 1 : 2;
+  };
+  checks.sort((a, b) => order(a) - order(b));
+
   for (const check of checks) {
     counts.tests++;
     const tc = el.ele('testcase', { classname: `eksdoctor.${check.id}`, name: oneLine(check.title), time: seconds(check.durationMs) });

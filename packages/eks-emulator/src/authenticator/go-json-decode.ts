@@ -100,6 +100,9 @@ class JsonDecoder {
         this.struct(value, type.pointerTo, inner);
         target[name] = inner;
       } else {
+        // decode.go literalStore and array() call indirect(v, false) before the kind check: the nil pointer
+        // is allocated first, then the type error saved, so the field ends non-nil (a zero struct).
+        target[name] = (target[name] as GoStruct | null) ?? zeroStruct(type.pointerTo);
         this.typeError(value, where, `*config.${type.pointerTo.goName}`);
       }
     }
