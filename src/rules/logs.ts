@@ -1,4 +1,5 @@
 /** Rules about the aws-iam-authenticator's own verdicts (CloudWatch Logs). */
+import { parseArn } from '../facts/arn.js';
 import type { DenialReason } from '../facts/authenticator-log.js';
 import { enableLogTypeCommand } from './cluster.js';
 import { accessEntryCommands, clusterOf, partitionOf, profileFlag, regionOf, shq, updateKubeconfigCommand } from './commands.js';
@@ -167,17 +168,20 @@ export const logsRules = {
           { Effect: 'Allow', Action: ['logs:GetQueryResults'], Resource: '*' },
         ],
       });
-      const caller = e.callerArn ?? '';
-      const role = /:role\/(?:.*\/)?([^/]+)$/.exec(caller)?.[1];
-      const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller)?.[1];
-      const attach = role
-        ? `aws iam put-role-policy --role-name ${shq(role)} --policy-name eksdoctor-read-authenticator-logs --policy-document ${shq(policy)}`
-        : user
-          ? `aws iam put-user-policy --user-name ${shq(user)} --policy-name eksdoctor-read-authenticator-logs --policy-document ${shq(policy)}`
-          : `aws iam put-role-policy --role-name "$ROLE_NAME" --policy-name eksdoctor-read-authenticator-logs --policy-document ${shq(policy)}`;
+      // put-role-policy takes the role's name: an STS session ARN names its role before the session.
+      const caller = e.callerArn ? parseArn(e.callerArn) : undefined;
+      const kind = caller?.kind === 'user' ? 'user' : 'role';
+      const name = caller && (caller.kind === 'role' || caller.kind === 'assumed-role' || caller.kind === 'user') ? shq(caller.name) : '"$ROLE_NAME"';
+      const admin = ' --profile "$IAM_ADMIN_PROFILE"';
+      const placeholders: Record<string, string> = { IAM_ADMIN_PROFILE: 'an AWS profile allowed to change IAM policies (iam:PutRolePolicy / iam:PutUserPolicy)' };
+      if (name === '"$ROLE_NAME"') placeholders.ROLE_NAME = 'the IAM role eksdoctor runs as';
+      const sso = caller?.name.startsWith('AWSReservedSSO_');
       return {
-        summary: `Allow reading ${groupArn} (an IAM admin runs this; it changes IAM, not the cluster).`,
-        commands: [attach],
+        summary: sso
+          ? `Allow reading ${groupArn}: the role belongs to an IAM Identity Center permission set, so add this policy to the permission set (IAM rejects changes to AWSReservedSSO_ roles).`
+          : `Allow reading ${groupArn} (an IAM admin runs this; it changes IAM, not the cluster).`,
+        commands: sso ? [] : [`aws iam put-${kind}-policy --${kind}-name ${name} --policy-name eksdoctor-read-authenticator-logs --policy-document ${shq(policy)}${admin}`],
+        ...(!sso && { placeholders }),
       };
     },
   }),

@@ -305,11 +305,23 @@ describe('logs rules, with evidence of their own type', () => {
     const fix = rule('logs/query-denied').fix!(ev('logs/query-denied', { actions: ['logs:FilterLogEvents', 'logs:StartQuery'], callerArn: 'arn:aws:iam::111122223333:role/ci/deployer' }), t);
     expect(fix.commands).toHaveLength(1);
     expect(fix.commands[0]).toMatch(/^aws iam put-role-policy --role-name deployer --policy-name eksdoctor-read-authenticator-logs --policy-document '/);
-    const policy = JSON.parse(fix.commands[0]!.replace(/^.*--policy-document '/, '').replace(/'$/, '')) as { Statement: { Action: string[]; Resource: string }[] };
+    expect(fix.commands[0]).toMatch(/ --profile "\$IAM_ADMIN_PROFILE"$/);
+    expect(Object.keys(fix.placeholders ?? {})).toEqual(['IAM_ADMIN_PROFILE']);
+    const policy = JSON.parse(fix.commands[0]!.replace(/^.*--policy-document '/, '').replace(/' --profile .*$/, '')) as { Statement: { Action: string[]; Resource: string }[] };
     const actions = policy.Statement.flatMap((s) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(['logs:StartQuery', 'logs:GetQueryResults', 'logs:FilterLogEvents', 'logs:DescribeLogGroups']));
     expect(policy.Statement[0]!.Resource).toBe('arn:aws:logs:us-west-2:111122223333:log-group:/aws/eks/prod/cluster:*');
     expect(rule('logs/query-denied').message(ev('logs/query-denied', { actions: ['logs:StartQuery'] }), t)).toBe('Not allowed to read the authenticator logs (logs:StartQuery denied)');
+  });
+
+  it('query-denied for an STS session: the policy goes on the role of the session; an SSO role gets its permission set named instead', () => {
+    const session = rule('logs/query-denied').fix!(ev('logs/query-denied', { actions: ['logs:StartQuery'], callerArn: 'arn:aws:sts::111122223333:assumed-role/eks-ci-runner/i-0abc' }), t);
+    expect(session.commands[0]).toMatch(/^aws iam put-role-policy --role-name eks-ci-runner --policy-name /);
+    const sso = rule('logs/query-denied').fix!(ev('logs/query-denied', { actions: ['logs:StartQuery'], callerArn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Dev_0123456789abcdef/alice' }), t);
+    expect(sso.commands).toEqual([]);
+    expect(sso.summary).toMatch(/permission set/);
+    const user = rule('logs/query-denied').fix!(ev('logs/query-denied', { actions: ['logs:StartQuery'], callerArn: 'arn:aws:iam::111122223333:user/bob' }), t);
+    expect(user.commands[0]).toMatch(/^aws iam put-user-policy --user-name bob /);
   });
 
   it('authenticator-logging-disabled → update-cluster-config, flagged as a change to the cluster', () => {
