@@ -43,7 +43,9 @@ export type Grant =
   /** The principal was meant to be admin: it created the cluster, or it was admin before a change. */
   | { level: 'admin'; because: string }
   /** The access entry's policies before it was deleted (CloudTrail), restored as they were. */
-  | { level: 'restore'; policies: string[]; because: string };
+  | { level: 'restore'; policies: string[]; because: string }
+  /** The Kubernetes groups aws-auth gave it before API mode stopped aws-auth from counting (bound by RBAC already). */
+  | { level: 'groups'; groups: string[]; because: string };
 
 /** Why the principal is not mapped: which sources said so, and who could fix it. */
 export interface NotMappedEvidence {

@@ -35,6 +35,7 @@ function runAs(fixers: Fixer[], unseen: string[]): string {
 function grantLine(g: Grant): string {
   if (g.level === 'admin') return `Full admin, because ${g.because}.`;
   if (g.level === 'restore') return `The policies it had before, because ${g.because}: ${listOf(g.policies.map((p) => p.split('/').pop()!))}.`;
+  if (g.level === 'groups') return `The Kubernetes groups it had (${listOf(g.groups)}), because ${g.because}.`;
   return 'Read-only (view), the least that lets kubectl work; grant edit or admin instead if this principal must change things.';
 }
 
@@ -43,11 +44,11 @@ export function accessEntryGrant(e: Pick<NotMappedEvidence, 'principalArn' | 'fu
   const arn = e.fullArn ?? e.principalArn;
   const fixer = e.fixers[0];
   const policies = e.grant.level === 'restore' ? e.grant.policies : [`arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/${e.grant.level === 'admin' ? 'AmazonEKSClusterAdminPolicy' : 'AmazonEKSViewPolicy'}`];
-  const groups = e.kubernetesGroups ?? [];
-  const commands = accessEntryCommands(t, arn, groups.length && e.grant.level === 'view' ? [] : policies, { kubernetesGroups: groups, username: e.username });
+  const groups = e.kubernetesGroups ?? (e.grant.level === 'groups' ? e.grant.groups : []);
+  const commands = accessEntryCommands(t, arn, groups.length && (e.grant.level === 'view' || e.grant.level === 'groups') ? [] : policies, { kubernetesGroups: groups, username: e.username });
   const profile = fixerProfile(fixer);
   return {
-    summary: `${runAs(e.fixers, e.unseen)} Give ${arn} an access entry. ${groups.length ? `It keeps the Kubernetes groups it had (${listOf(groups)}).` : grantLine(e.grant)}`,
+    summary: `${runAs(e.fixers, e.unseen)} Give ${arn} an access entry. ${e.grant.level === 'groups' ? grantLine(e.grant) : groups.length ? `It keeps the Kubernetes groups it had (${listOf(groups)}).` : grantLine(e.grant)}`,
     commands: commands.map((c) => (c.startsWith('aws ') ? `${c}${profile.flag}` : c)),
     ...(profile.placeholders && { placeholders: profile.placeholders }),
   };

@@ -72,7 +72,8 @@ export function fixersOf(facts: Facts, caller: Principal, profiles: readonly Pro
 
 /**
  * How much access a fix should give (least privilege): admin when the principal created the cluster;
- * the policies it had when CloudTrail shows its entry was deleted; otherwise view.
+ * the policies it had when CloudTrail shows its entry was deleted; in API mode what aws-auth gave it
+ * (system:masters → admin, else its groups); otherwise view.
  */
 export function grantFor(facts: Facts, principal: Principal): Grant {
   const trail = facts.cloudtrail?.ok ? facts.cloudtrail : undefined;
@@ -83,6 +84,12 @@ export function grantFor(facts: Facts, principal: Principal): Grant {
     const policies = [...new Set(before.map((e) => e.parameters.policyArn).filter((p): p is string => typeof p === 'string'))];
     if (policies.length) return { level: 'restore', policies, because: `CloudTrail shows them associated before the entry was deleted at ${deleted.time}` };
   }
+  // In API mode an aws-auth mapping no longer counts, but it says what the principal was meant to have.
+  const mapped = facts.cluster?.authenticationMode === 'API' ? facts.awsAuth?.mapped : undefined;
+  if (mapped?.groups.includes('system:masters')) return { level: 'admin', because: 'aws-auth made it system:masters, which authentication mode API ignores' };
+  // Access entries refuse groups that start with `system:` (CreateAccessEntry); RBAC binds the others already.
+  const groups = mapped?.groups.filter((g) => !g.startsWith('system:')) ?? [];
+  if (groups.length) return { level: 'groups', groups, because: 'aws-auth gave them, which authentication mode API ignores' };
   return { level: 'view' };
 }
 
