@@ -67,6 +67,10 @@ export function policyText(scope: PolicyScope, group: string, kubernetesOnly = f
     const width = Math.max(...AWS_OPERATIONS.map((o) => iamActionOf(o).length));
     lines.push(`IAM policy for \`eksdoctor auth\` (print it: eksdoctor policy${scopeFlags(scope)})`);
     if (Object.values(scope).includes('*')) lines.push('  `*` stands for what was not given: pass --cluster, --region and --account to narrow it.');
+    if (scope.cluster !== '*') {
+      lines.push(`  Scoped to ${scope.cluster}: a kubeconfig naming another cluster (renamed, deleted) shows as cluster/describe-denied,`);
+      lines.push('  because IAM refuses before EKS can say there is no such cluster; --cluster \'*\' diagnoses that too.');
+    }
     for (const st of leastPrivilegePolicy(scope).Statement) {
       lines.push('', `${st.Sid}  ${st.Resource.join(' ')}`);
       for (const o of granted.filter((g) => st.Action.includes(iamActionOf(g)) && st.Resource.includes(resourceArn(g.resource, scope)))) {

@@ -47,11 +47,13 @@ export function resourceArn(kind: ResourceKind, s: PolicyScope): string {
     case 'log-group':
       // The EKS control-plane log group (EKS User Guide, control-plane-logs.html); `:*` covers its streams as Logs authorizes them.
       return `arn:${partition}:logs:${s.region}:${s.account}:log-group:/aws/eks/${s.cluster}/cluster:*`;
+    // Any path: the caller's role is looked up by name and may have one (identity/role-has-path). Any
+    // account: GetRole/GetUser take only a name and read the caller's own account, which is not the
+    // cluster's when the principal is another account's (cross-account roles), so `*` widens nothing.
     case 'role':
-      // Any path: the caller's role is looked up by name and may have one (identity/role-has-path).
-      return `arn:${partition}:iam::${s.account}:role/*`;
+      return `arn:${partition}:iam::*:role/*`;
     case 'user':
-      return `arn:${partition}:iam::${s.account}:user/*`;
+      return `arn:${partition}:iam::*:user/*`;
     case 'none':
       return '*';
   }
