@@ -13,6 +13,8 @@ export interface KubeRequest {
   resource: string;
   /** Namespaced reads name their namespace; undefined = cluster-wide (or all namespaces). */
   namespace?: string;
+  /** In the kubeconfig context's namespace (whatever it is), instead of a fixed one. */
+  contextNamespace?: true;
   /** RBAC `resourceNames`: only these objects. */
   names?: readonly string[];
   usedBy: readonly string[];
@@ -29,7 +31,7 @@ export const KUBE_REQUESTS: readonly KubeRequest[] = [
   { verb: 'list', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', usedBy: ['rbac'], why: 'whether your groups are bound to anything' },
   { verb: 'list', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', usedBy: ['rbac'], why: 'whether your groups are bound to anything, in any namespace' },
   {
-    verb: 'list', group: '', resource: 'pods', usedBy: ['kube-auth'], why: 'kubectl\'s own 403 wording, only when you may do nothing useful',
+    verb: 'list', group: '', resource: 'pods', contextNamespace: true, usedBy: ['kube-auth'], why: 'kubectl\'s own 403 wording, only when you may do nothing useful',
     notGranted: 'a probe of what you cannot do: granting it would hide the 403 it reproduces',
   },
 ];
