@@ -58,6 +58,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (files: string[], flags) => setExitCode(await (await import('./commands/lint.js')).lintCommand(files, flags)));
 
   program
+    .command('policy')
+    .description('print the least-privilege IAM policy (JSON) and Kubernetes RBAC (--kubernetes) that `auth` needs; offline')
+    .option('--cluster <name>', 'cluster the ARNs name (default: *)')
+    .option('--region <region>', 'region the ARNs name (default: *)')
+    .option('--account <id>', 'AWS account ID the ARNs name (default: *)')
+    .option('--kubernetes', 'print the Kubernetes RBAC manifests (kubectl apply -f -) instead of the IAM policy')
+    .option('--kubernetes-group <group>', 'group the RBAC binds (map your principal to it)', 'eksdoctor-readers')
+    .addOption(new Option('-o, --output <format>', 'json (default: the IAM policy document), yaml (--kubernetes default) or text (which permission serves which check)').choices(['json', 'yaml', 'text']))
+    .action(async (flags) => setExitCode((await import('./commands/policy.js')).policyCommand(flags)));
+
+  program
     .command('completion')
     .description('print the shell completion script for bash, zsh or fish (see the README: Completion)')
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))

@@ -91,7 +91,7 @@ describe('bash', () => {
     expect(scenarios).toEqual(listScenarios().map((s) => s.name).filter((n) => n.startsWith('healthy-')));
     expect(shells).toEqual(['bash', 'zsh', 'fish']);
     expect(lint).toEqual([other]);
-    expect(all).toEqual(expect.arrayContaining(['auth', 'demo', 'emulator', 'explain', 'rules', 'lint', 'completion']));
+    expect(all).toEqual(expect.arrayContaining(['auth', 'demo', 'emulator', 'explain', 'rules', 'lint', 'policy', 'completion']));
     expect(all).not.toContain('__complete');
   });
 

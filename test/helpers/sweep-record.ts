@@ -64,8 +64,11 @@ function waits(s: Scenario): number {
   return Number((s.faults?.length ?? 0) > 0 || s.kubeconfig.server !== undefined);
 }
 
-/** Runs `auth --output json --verbose` once for `entry` through the real CLI and records everything it touched. */
-export async function recordScenario(entry: SweepEntry): Promise<ScenarioRecording> {
+/**
+ * Runs `auth --output json --verbose` once for `entry` through the real CLI and records everything it touched.
+ * `beforeRun` may change the running emulator first (the policy suite enforces an IAM policy in it).
+ */
+export async function recordScenario(entry: SweepEntry, beforeRun?: (run: ScenarioRun) => void): Promise<ScenarioRecording> {
   const run = await startScenario(entry.name, {
     captureTokens: true,
     edit: entry.grant ? grantAssumeRole : undefined,
@@ -75,6 +78,7 @@ export async function recordScenario(entry: SweepEntry): Promise<ScenarioRecordi
   await presignExpiredTokenFor(run, proxy.url);
   const args = ['auth', ...run.runArgs, '--output', 'json', '--verbose'];
   try {
+    beforeRun?.(run);
     const r = await runEksdoctor(args, { ...run.env, AWS_ENDPOINT_URL: proxy.url });
     return {
       label: entry.label,

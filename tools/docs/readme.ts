@@ -1,5 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { listScenarios, loadScenario } from '../../packages/eks-emulator/src/scenarios.js';
+import { leastPrivilegePolicy } from '../../src/cli/permissions/aws-policy.js';
+import { AWS_OPERATIONS, iamActionOf } from '../../src/facts/aws/actions.js';
+import { KUBE_REQUESTS } from '../../src/facts/kube-permissions.js';
 import { RULES } from '../../src/rules/index.js';
 
 /**
@@ -22,6 +25,18 @@ export function scenariosMarkdown(): string {
   return ['| scenario | what is broken | root cause eksdoctor finds | what kubectl shows |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** The permissions section: the table of AWS operations and Kubernetes requests, and the policy printed from it. */
+export function permissionsMarkdown(): string {
+  const aws = AWS_OPERATIONS.map((o) => `| \`${iamActionOf(o)}\` | ${o.accessLevel} | ${o.resource === 'none' ? '`*` (no resource type)' : o.resource} | ${o.usedBy.join(', ')} | ${o.notInPolicy ? `not in the policy: ${o.notInPolicy === 'no-permission-needed' ? 'needs no permission' : 'the exec plugin\'s `--role-arn` step, as for kubectl'}` : o.why} |`);
+  const kube = KUBE_REQUESTS.map((r) => `| \`${r.verb}\` | ${r.group || 'core'} | ${r.resource}${r.names ? ` \`${r.names.join(', ')}\`` : ''} | ${r.namespace ?? (r.contextNamespace ? 'the context\'s' : 'cluster-wide')} | ${r.usedBy.join(', ')} | ${r.notGranted ? `not granted: ${r.notGranted}` : r.why} |`);
+  const policy = JSON.stringify(leastPrivilegePolicy({ cluster: 'prod', region: 'us-west-2', account: '111122223333' }), null, 2);
+  return [
+    '| IAM action | access level | resource | check | why |', '| --- | --- | --- | --- | --- |', ...aws, '',
+    '| verb | API group | resource | namespace | check | why |', '| --- | --- | --- | --- | --- | --- |', ...kube, '',
+    '`eksdoctor policy --cluster prod --region us-west-2 --account 111122223333`:', '', '```json', policy, '```',
+  ].join('\n');
+}
+
 function replaceBlock(readme: string, name: string, content: string): string {
   const { start, end } = block(name);
   const a = readme.indexOf(start);
@@ -30,9 +45,9 @@ function replaceBlock(readme: string, name: string, content: string): string {
   return `${readme.slice(0, a + start.length)}\n${content}\n${readme.slice(b)}`;
 }
 
-/** The README with both generated tables brought up to date. */
+/** The README with its generated tables brought up to date. */
 export function withGeneratedTables(readme: string): string {
-  return replaceBlock(replaceBlock(readme, 'rules', rulesMarkdown()), 'scenarios', scenariosMarkdown());
+  return replaceBlock(replaceBlock(replaceBlock(readme, 'rules', rulesMarkdown()), 'scenarios', scenariosMarkdown()), 'permissions', permissionsMarkdown());
 }
 
 if (process.argv[2] === '--write') {
