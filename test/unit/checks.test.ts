@@ -108,6 +108,19 @@ describe('mapping verdict (is the principal mapped at all?)', () => {
     expect(e.grant).toMatchObject({ level: 'restore', policies: ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy'] });
   });
 
+  it.each<[string, string[], unknown, RegExp]>([
+    ['system:masters in aws-auth → the admin policy', ['system:masters'], { level: 'admin', because: expect.stringMatching(/system:masters/) }, /AmazonEKSClusterAdminPolicy/],
+    ['other groups → an access entry with those groups (system: ones dropped), no policy', ['dev-team', 'system:authenticated'], { level: 'groups', groups: ['dev-team'] }, /--kubernetes-groups dev-team/],
+  ])('API mode, aws-auth still maps the caller: %s', async (_, groups, grant, command) => {
+    const r = await testCheck(mappingCheck, {
+      facts: { identity: principal, cluster: cluster('API'), accessEntries: { readable: true, admins: [] }, awsAuth: { readable: true, exists: true, config: config(), mapped: { via: 'mapRoles', username: 'dev', groups } } },
+    });
+    const f = r.one('access-entry/missing');
+    expect(f.evidence.grant).toMatchObject(grant as object);
+    expect(f.fix!.commands.join('\n')).toMatch(command);
+    if ((grant as { level: string }).level === 'groups') expect(f.fix!.commands.join('\n')).not.toMatch(/associate-access-policy/);
+  });
+
   it('the caller created the cluster: the fix grants admin, and the caller is not its own fixer', async () => {
     const r = await testCheck(mappingCheck, {
       facts: {
