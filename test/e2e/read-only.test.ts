@@ -4,32 +4,18 @@
  * self reviews; and SPEC §6 "each AWS call at most once": no AWS operation is invoked twice with the
  * same parameters and credentials in one run (SDK retries of one invocation are not second calls).
  */
+import { AWS_OPERATIONS } from '../../src/facts/aws/actions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../packages/eks-emulator/src/state.js';
 import { STACK_FRAME, type ProxiedCall } from '../helpers/emulator.js';
 import { proxiedCalls, scenarioSweep, sweepEntries, SWEEP_WAIT_MS, type ScenarioRecording } from '../helpers/sweep.js';
 
-/** The reads eksdoctor may make, plus the Logs Insights query (SPEC §1) and STS, which changes nothing. */
-const ALLOWED_AWS = new Set([
-  'eks ListClusters',
-  'eks DescribeCluster',
-  'eks ListAccessEntries',
-  'eks DescribeAccessEntry',
-  'eks ListAssociatedAccessPolicies',
-  'eks ListAccessPolicies',
-  'sts GetCallerIdentity',
-  'sts AssumeRole',
-  'logs DescribeLogGroups',
-  'logs DescribeLogStreams',
-  'logs StartQuery',
-  'logs GetQueryResults',
-  'logs StopQuery',
-  'logs FilterLogEvents',
-  'logs GetLogEvents',
-  'cloudtrail LookupEvents',
-  'iam GetRole',
-  'iam GetUser',
-]);
+/**
+ * The reads eksdoctor may make: the Read and List rows of the table `eksdoctor policy` is generated from
+ * (src/facts/aws/actions.ts), plus sts:AssumeRole, the exec plugin's --role-arn step that kubectl's plugin
+ * makes too and which changes nothing.
+ */
+const ALLOWED_AWS = new Set([...AWS_OPERATIONS.filter((o) => o.accessLevel === 'Read' || o.accessLevel === 'List').map((o) => `${o.service} ${o.operation}`), 'sts AssumeRole']);
 /** SPEC §1: the only Kubernetes writes allowed, none of which persists. */
 const REVIEWS = new Set(['create selfsubjectreviews', 'create selfsubjectaccessreviews', 'create selfsubjectrulesreviews']);
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
