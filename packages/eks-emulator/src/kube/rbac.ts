@@ -3,6 +3,7 @@
  * Semantics and reason strings follow kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go
  * (RuleAllows, the binding describers) and pkg/apis/rbac/v1/evaluation_helpers.go.
  */
+import { isRecord } from './json.js';
 
 export interface PolicyRule {
   verbs: string[];
@@ -236,6 +237,3 @@ function toRule(r: Record<string, unknown>): PolicyRule {
   };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -29,6 +29,7 @@ import { createServingCertificates } from './tls.js';
 import { auditEventOf, type AuditedRequest } from '../audit-log.js';
 import { capturedObjectsOf } from './audit-capture.js';
 import { parseObject, readBody, serveWrite } from './writes.js';
+import { isRecord } from './json.js';
 
 export interface KubeApiServer {
   url: string;
@@ -315,6 +316,3 @@ async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknow
   return parseObject(await readBody(req));
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

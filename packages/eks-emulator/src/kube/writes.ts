@@ -12,6 +12,7 @@ import { keepRequestObject } from './audit-capture.js';
 import { parseRbacObjects } from './rbac.js';
 import { apiVersionOf, type ClusterObjects, type KubeObject, type ResourceType } from './resources.js';
 import { badRequestStatus, methodNotAllowedStatus, notFoundStatus, statusBody, writeJson, writeStatus } from './status.js';
+import { isRecord } from './json.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MERGE_PATCH = ['application/merge-patch+json', 'application/strategic-merge-patch+json'];
@@ -51,9 +52,6 @@ export function parseObject(text: string | undefined): Record<string, unknown> |
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** RFC 7386 JSON merge patch: objects merge recursively, `null` deletes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
