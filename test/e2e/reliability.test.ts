@@ -522,50 +522,45 @@ describe("kubectl's behaviour where kubectl works (issue 14 §4)", () => {
       return { url, rewrite: moveEndpoint(run, { url }) };
     }
 
-    it.concurrent('HTTPS_PROXY: the API is reached through a CONNECT tunnel, and the token never crosses the proxy in clear', async () => {
+    /** healthy-api behind a CONNECT proxy on loopback, the proxy closed after the test. */
+    async function behindAProxy(test: (proxy: Awaited<ReturnType<typeof startConnectProxy>>, run: ScenarioRun) => Promise<void>): Promise<void> {
       const proxy = await startConnectProxy();
       try {
-        await withScenario('healthy-api', async (run) => {
-          const { url, rewrite } = behindProxy(run);
-          const o = await diagnose('HTTPS_PROXY CONNECT tunnel + tls-server-name', run, { rewrite, env: { HTTPS_PROXY: proxy.url } });
-          expect(o.report.verdict, o.rules.join(', ')).toBe('pass');
-          expect(proxy.connects).toContain(new URL(url).host);
-          expect(proxy.tunnelled()).not.toContain('k8s-aws-v1.');
-          expect(proxy.tunnelled()).not.toMatch(/authorization:/i);
-        });
+        await withScenario('healthy-api', (run) => test(proxy, run));
       } finally {
         await proxy.close();
       }
+    }
+
+    it.concurrent('HTTPS_PROXY: the API is reached through a CONNECT tunnel, and the token never crosses the proxy in clear', async () => {
+      await behindAProxy(async (proxy, run) => {
+        const { url, rewrite } = behindProxy(run);
+        const o = await diagnose('HTTPS_PROXY CONNECT tunnel + tls-server-name', run, { rewrite, env: { HTTPS_PROXY: proxy.url } });
+        expect(o.report.verdict, o.rules.join(', ')).toBe('pass');
+        expect(proxy.connects).toContain(new URL(url).host);
+        expect(proxy.tunnelled()).not.toContain('k8s-aws-v1.');
+        expect(proxy.tunnelled()).not.toMatch(/authorization:/i);
+      });
     }, 60_000);
 
     it.concurrent('proxy-url in the kubeconfig cluster: the same tunnel without any environment', async () => {
-      const proxy = await startConnectProxy();
-      try {
-        await withScenario('healthy-api', async (run) => {
-          const { rewrite } = behindProxy(run, (cluster) => (cluster['proxy-url'] = proxy.url));
-          const o = await diagnose('kubeconfig proxy-url', run, { rewrite });
-          expect(o.report.verdict, o.rules.join(', ')).toBe('pass');
-          expect(proxy.connects.length).toBeGreaterThan(0);
-        });
-      } finally {
-        await proxy.close();
-      }
+      await behindAProxy(async (proxy, run) => {
+        const { rewrite } = behindProxy(run, (cluster) => (cluster['proxy-url'] = proxy.url));
+        const o = await diagnose('kubeconfig proxy-url', run, { rewrite });
+        expect(o.report.verdict, o.rules.join(', ')).toBe('pass');
+        expect(proxy.connects.length).toBeGreaterThan(0);
+      });
     }, 60_000);
 
     it.concurrent('NO_PROXY naming the host: no tunnel, so the name does not resolve → endpoint-unreachable at stage dns', async () => {
-      const proxy = await startConnectProxy();
-      try {
-        await withScenario('healthy-api', async (run) => {
-          const { rewrite } = behindProxy(run);
-          const o = await diagnose('NO_PROXY bypasses the proxy', run, { rewrite, env: { HTTPS_PROXY: proxy.url, NO_PROXY: '.proxied.test' } });
-          const f = o.report.findings.find((x) => x.rule === 'cluster/endpoint-unreachable');
-          expect(f, o.rules.join(', ')).toBeDefined();
-          expect(f!.evidence.stage).toBe('dns');
-          expect(proxy.connects).toEqual([]);
-        });
-      } finally {
-        await proxy.close();
-      }
+      await behindAProxy(async (proxy, run) => {
+        const { rewrite } = behindProxy(run);
+        const o = await diagnose('NO_PROXY bypasses the proxy', run, { rewrite, env: { HTTPS_PROXY: proxy.url, NO_PROXY: '.proxied.test' } });
+        const f = o.report.findings.find((x) => x.rule === 'cluster/endpoint-unreachable');
+        expect(f, o.rules.join(', ')).toBeDefined();
+        expect(f!.evidence.stage).toBe('dns');
+        expect(proxy.connects).toEqual([]);
+      });
     }, 60_000);
   });
 
