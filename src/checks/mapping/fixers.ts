@@ -37,7 +37,7 @@ function profileFor(arn: string, accessKeyIds: string[], profiles: readonly Prof
  * audit log, never in API mode); the creator (CloudTrail, or the authenticator's kubernetes-admin); who
  * last changed aws-auth or the access entries. Never the caller.
  */
-export function fixersOf(facts: Facts, caller: Principal, profiles: readonly ProfilePrincipal[]): Fixer[] {
+export function fixersOf(facts: Facts, caller: Principal, profiles: readonly ProfilePrincipal[], working?: { profile?: string }): Fixer[] {
   const mode = facts.cluster?.authenticationMode;
   const seen: { arn: string; reason: FixerReason; seenIn: string; keys: string[] }[] = [];
   const add = (arn: string | undefined, reason: FixerReason, seenIn: string, keys: (string | undefined)[] = []) => {
@@ -63,8 +63,10 @@ export function fixersOf(facts: Facts, caller: Principal, profiles: readonly Pro
   for (const c of changers) add(c.arn, 'changed-access', c.seenIn, [c.key]);
   // aws-auth admins without a proven write are still admins; the authenticator's recent admin grants too.
   for (const a of facts.logs?.admins ?? []) add(a, mode === 'API' ? 'access-entry-admin' : 'aws-auth-admin', 'authenticator logs');
+  // The profile this run signs with is known to be its working principal (sts:GetCallerIdentity), whatever its files say.
+  const own = working?.profile && facts.sdkIdentity ? { profile: working.profile, arn: facts.sdkIdentity.principalArn } : undefined;
   return seen.map(({ keys, ...f }) => {
-    const profile = profileFor(f.arn, keys, profiles);
+    const profile = own && samePrincipal(own.arn, f.arn) ? own.profile : profileFor(f.arn, keys, profiles);
     return { ...f, ...(profile && { profile }) };
   });
 }
