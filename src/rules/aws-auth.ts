@@ -1,6 +1,6 @@
 import { parseArn } from '../facts/arn.js';
 import type { AwsAuthProblemKind, AwsAuthProblemOf, MappingAt } from '../facts/aws-auth/types.js';
-import { accessEntryCommands, clusterOf, contextFlag, listOf, regionOf, shq, updateKubeconfigCommand } from './commands.js';
+import { accessEntryCommands, accessEntryPlaceholders, clusterOf, contextFlag, listOf, regionOf, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
 import type { AuthenticationMode, AwsAuthContent, AwsAuthEntry, Fixer, NotMappedEvidence } from './evidence.js';
 import { accessEntryGrant, awsAuthEntryFor, createAwsAuthCommands, describeFixer, fixerContext, fixerProfile, grantFix, notMappedDetail, patchSectionsCommand, renderSection, runAs } from './grant.js';
@@ -197,7 +197,7 @@ export const awsAuthRules = {
         };
       }
       if (e.authenticationMode === 'API_AND_CONFIG_MAP') {
-        return { summary: `Give ${e.principalArn} an access entry (read-only shown; access entries replace aws-auth).`, commands: accessEntryCommands(t, e.principalArn, 'AmazonEKSViewPolicy') };
+        return { summary: `Give ${e.principalArn} an access entry (read-only shown; access entries replace aws-auth).`, commands: accessEntryCommands(t, e.principalArn, 'AmazonEKSViewPolicy'), ...(accessEntryPlaceholders(e.principalArn) && { placeholders: accessEntryPlaceholders(e.principalArn) }) };
       }
       const { entry, section, viewGroup } = awsAuthEntryFor(e.principalArn, { level: 'view' });
       return {

@@ -6,7 +6,7 @@
  * whole section when its content is known), eksctl offered beside it.
  */
 import { parseArn, roleArnWithoutPath } from '../facts/arn.js';
-import { accessEntryCommands, clusterOf, listOf, partitionOf, regionOf, shq } from './commands.js';
+import { accessEntryCommands, accessEntryPlaceholders, clusterOf, listOf, partitionOf, regionOf, shq } from './commands.js';
 import type { AwsAuthContent, AwsAuthEntry, Fixer, Grant, NotMappedEvidence } from './evidence.js';
 import type { Fix, Target } from './rule.js';
 
@@ -49,7 +49,7 @@ export function accessEntryGrant(e: Pick<NotMappedEvidence, 'principalArn' | 'fu
   return {
     summary: `${runAs(e.fixers, e.unseen)} Give ${arn} an access entry. ${groups.length ? `It keeps the Kubernetes groups it had (${listOf(groups)}).` : grantLine(e.grant)}`,
     commands: commands.map((c) => (c.startsWith('aws ') ? `${c}${profile.flag}` : c)),
-    ...(profile.placeholders && { placeholders: profile.placeholders }),
+    ...((profile.placeholders || accessEntryPlaceholders(arn)) && { placeholders: { ...profile.placeholders, ...accessEntryPlaceholders(arn) } }),
   };
 }
 
