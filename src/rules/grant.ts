@@ -78,7 +78,8 @@ export function fixerContext(f: Fixer | undefined, t: Target): { setup: string; 
   const alias = `${t.cluster ?? 'cluster'}-${f ? (parseArn(f.arn)?.name ?? 'admin').toLowerCase().replace(/[^a-z0-9-]+/g, '-') : 'admin'}`;
   const profile = fixerProfile(f);
   return {
-    setup: `aws eks update-kubeconfig --name ${clusterOf(t)} --region ${regionOf(t)} --alias ${shq(alias)}${profile.flag}`,
+    // --user-alias too: the user entry is otherwise named after the cluster ARN, the caller's own, and would be overwritten.
+    setup: `aws eks update-kubeconfig --name ${clusterOf(t)} --region ${regionOf(t)} --alias ${shq(alias)} --user-alias ${shq(alias)}${profile.flag}`,
     flag: ` --context ${shq(alias)}`,
     ...(profile.placeholders && { placeholders: profile.placeholders }),
   };

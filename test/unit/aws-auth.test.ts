@@ -477,7 +477,7 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
       const { t: tt, problems } = withContent({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/eks-node\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:nodes]\n- rolearn: arn:aws:iam::${A}:role/team/dev\n  username: dev\n  groups: [dev-team]\n`, mapUsers: users });
       const p = problems.find((x) => x.kind === 'role-arn-has-path')!;
       const fix = rule('aws-auth/role-arn-has-path').fix!(awsAuthFinding(p, 'CONFIG_MAP', {}, { fixers }).evidence, tt);
-      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-ops --profile ops');
+      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-ops --user-alias prod-eks-ops --profile ops');
       expect(fix.commands[1]).toMatch(/^kubectl patch configmap aws-auth -n kube-system --type merge -p '.*' --context prod-eks-ops$/);
       expect(patchOf(fix.commands[1]!).data).toEqual({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/eks-node\n  username: "system:node:{{EC2PrivateDNSName}}"\n  groups:\n    - system:nodes\n- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n  groups:\n    - dev-team\n` });
       expect(fix.alternative!.commands).toEqual([
@@ -541,7 +541,7 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
 
     it('CONFIG_MAP, content known: a merge patch of the whole mapRoles as the first fixer (their profile), a view binding, eksctl as the alternative', () => {
       const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers }), withContent);
-      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-platform-admin --profile platform');
+      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-platform-admin --user-alias prod-eks-platform-admin --profile platform');
       expect(fix.commands[1]).toMatch(/^kubectl patch configmap aws-auth -n kube-system --type merge -p '\{"data":\{"mapRoles":".*eks-node.*ec2-worker.*"\}\}' --context prod-eks-platform-admin$/);
       expect(fix.commands[2]).toBe('kubectl create clusterrolebinding ec2-worker-view --clusterrole=view --group=ec2-worker-view --context prod-eks-platform-admin');
       expect(fix.summary).toContain(`Run as arn:aws:iam::${A}:role/platform-admin (is in system:masters in aws-auth, seen in aws-auth; your profile platform is that principal)`);
@@ -565,7 +565,7 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
 
     it('CONFIG_MAP, content unknown and no local profile: kubectl edit with the exact lines, the admin profile as a placeholder', () => {
       const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers: [fixers[1]!] }), t);
-      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-alice --profile "$ADMIN_PROFILE"');
+      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-alice --user-alias prod-eks-alice --profile "$ADMIN_PROFILE"');
       expect(fix.commands[1]).toBe('kubectl edit configmap aws-auth -n kube-system --context prod-eks-alice');
       expect(fix.insert!.lines).toEqual([`- rolearn: ${principalArn}`, '  username: "ec2-worker:{{SessionName}}"', '  groups:', '    - ec2-worker-view']);
       expect(fix.placeholders).toEqual({ ADMIN_PROFILE: `an AWS profile whose credentials are arn:aws:iam::${A}:user/alice` });
