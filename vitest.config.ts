@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** The suites that read the one recorded run per scenario (test/helpers/sweep.ts); their project's globalSetup records it. */
-const SWEEP_SUITES = ['test/e2e/secrets.test.ts', 'test/e2e/read-only.test.ts', 'test/e2e/scenarios.test.ts', 'test/e2e/policy-enforcement.test.ts'];
+const SWEEP_SUITES = ['test/e2e/secrets.test.ts', 'test/e2e/read-only.test.ts', 'test/e2e/scenarios.test.ts', 'test/e2e/policy-enforcement.test.ts', 'test/e2e/paste-safety.test.ts'];
 
 export default defineConfig({
   test: {

@@ -1,9 +1,9 @@
 import { parseArn } from '../facts/arn.js';
 import type { AwsAuthProblemKind, AwsAuthProblemOf, MappingAt } from '../facts/aws-auth/types.js';
-import { accessEntryCommands, clusterOf, contextFlag, listOf, regionOf, shq, updateKubeconfigCommand } from './commands.js';
+import { accessEntryCommands, accessEntryPlaceholders, clusterOf, contextFlag, listOf, regionOf, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
-import type { AuthenticationMode, Fixer, NotMappedEvidence } from './evidence.js';
-import { accessEntryGrant, awsAuthEntryFor, createAwsAuthCommands, describeFixer, grantFix, notMappedDetail } from './grant.js';
+import type { AuthenticationMode, AwsAuthContent, AwsAuthEntry, Fixer, NotMappedEvidence } from './evidence.js';
+import { accessEntryGrant, awsAuthEntryFor, createAwsAuthCommands, describeFixer, fixerContext, fixerProfile, grantFix, notMappedDetail, patchSectionsCommand, renderSection, runAs } from './grant.js';
 import { rule, type Fix, type Target } from './rule.js';
 
 /** Where aws-auth content came from when it was not the live ConfigMap: the audit log's newest change (SPEC §10.2). */
@@ -13,8 +13,16 @@ export interface AuditStamp {
   changedBy?: string;
 }
 
+/** What a diagnosis adds to an aws-auth lint finding, so that its fix is one exact write by someone who may make it. */
+export interface LintContext {
+  /** Present when the caller is locked out: who can apply the fix instead (empty when nobody could be seen). */
+  fixers?: Fixer[];
+  /** The section the problem drops, corrected (a misspelt key renamed, one indent repaired), as the authenticator reads it. */
+  corrected?: { section: 'mapRoles' | 'mapUsers'; entries: AwsAuthEntry[]; change: string };
+}
+
 /** What every aws-auth lint finding carries besides the problem: the mode that decides whether aws-auth counts, and its origin. */
-interface AwsAuthContext extends AuditStamp {
+interface AwsAuthContext extends AuditStamp, LintContext {
   authenticationMode?: AuthenticationMode;
 }
 type Lint<K extends AwsAuthProblemKind> = AwsAuthProblemOf<K> & AwsAuthContext;
@@ -42,17 +50,79 @@ export function eksctlMapping(t: Target, arn: string, username: string | undefin
   return parts.join(' ');
 }
 
-/** Moving an entry to the section its kind belongs in: edit the file, or remap with eksctl on the cluster. */
-function moveSectionFix(e: MappingAt & { suggestedArn?: string }, t: Target, to: 'mapRoles' | 'mapUsers'): Fix {
+type Sections = Partial<Record<'mapRoles' | 'mapUsers', AwsAuthEntry[]>>;
+
+const sameEntry = (a: AwsAuthEntry, b: MappingAt) => a.arn === b.arn && a.username === b.username && JSON.stringify(a.groups) === JSON.stringify(b.groups);
+
+/**
+ * The sections after the entry `at` (matched by section, ARN, username and groups in the content as read)
+ * becomes `to`, in its own section or moved to the other: only the sections that change. Undefined when
+ * the content is unknown or does not hold the entry (then the fix is a hand edit).
+ */
+function editedSections(content: AwsAuthContent | undefined, at: MappingAt, to: AwsAuthEntry | undefined, toSection: 'mapRoles' | 'mapUsers' = at.section): Sections | undefined {
+  if (!content || content.missing || !content[at.section].some((m) => sameEntry(m, at))) return undefined;
+  const replacement = to ? [to] : [];
+  if (toSection === at.section) return { [at.section]: content[at.section].flatMap((m) => (sameEntry(m, at) ? replacement : [m])) };
+  return { [at.section]: content[at.section].filter((m) => !sameEntry(m, at)), [toSection]: [...content[toSection], ...replacement] };
+}
+
+/** Who runs a lint fix: the caller's own context, or when the caller is locked out, a fixer's (made with update-kubeconfig). */
+function lintRunner(e: LintContext, t: Target): { setup: string[]; flag: string; who: string; profile: string; placeholders?: Record<string, string> } {
+  if (!e.fixers) return { setup: [], flag: contextFlag(t), who: '', profile: '' };
+  const ctx = fixerContext(e.fixers[0], t);
+  return { setup: [ctx.setup], flag: ctx.flag, who: `${runAs(e.fixers, [])} `, profile: fixerProfile(e.fixers[0]).flag, ...(ctx.placeholders && { placeholders: ctx.placeholders }) };
+}
+
+/**
+ * A lint fix on the cluster: one `kubectl patch --type merge` writing the corrected sections whole when the
+ * content is known (exact, the same when run twice), eksctl beside it where eksctl can say it; else
+ * `kubectl edit` with the lines to write. A file's fix edits the file.
+ */
+function lintFix(e: MappingAt & AwsAuthContext, t: Target, how: { summary: string; fileSummary?: string; sections?: Sections; eksctl?: string[]; insert?: Fix['insert'] }): Fix {
+  if (e.file) return { summary: how.fileSummary ?? how.summary, commands: applyEdit(e, t) };
+  const run = lintRunner(e, t);
+  const base = { ...(run.placeholders && { placeholders: run.placeholders }) };
+  if (how.sections) {
+    return {
+      summary: `${run.who}${how.summary} The patch writes the whole ${Object.keys(how.sections).join(' and ')} section${Object.keys(how.sections).length > 1 ? 's' : ''} as read, corrected.`,
+      commands: [...run.setup, patchSectionsCommand(how.sections, run.flag)],
+      ...base,
+      ...(how.eksctl && { alternative: { summary: 'The same with eksctl:', commands: how.eksctl.map((c) => `${c}${run.profile}`) } }),
+    };
+  }
+  return { summary: `${run.who}${how.summary}`, commands: [...run.setup, `kubectl edit configmap aws-auth -n kube-system${run.flag}`], ...base, ...(how.insert && { insert: how.insert }) };
+}
+
+/** A lint fix of a problem that is not one mapping: the whole sections when known, else `kubectl edit`. */
+function kubectlLintFix(e: AwsAuthContext, t: Target, summary: string, sections?: Record<string, AwsAuthEntry[] | null>): Fix {
+  const run = lintRunner(e, t);
+  const base = { ...(run.placeholders && { placeholders: run.placeholders }) };
+  if (sections) return { summary: `${run.who}${summary} The patch writes the corrected section whole.`, commands: [...run.setup, patchSectionsCommand(sections, run.flag)], ...base };
+  return { summary: `${run.who}${summary}`, commands: [...run.setup, `kubectl edit configmap aws-auth -n kube-system${run.flag}`], ...base };
+}
+
+/** eksctl's way to change one mapping: delete it, create the corrected one. */
+function eksctlRemap(t: Target, e: MappingAt, to: AwsAuthEntry): string[] {
+  return [`eksctl delete iamidentitymapping --cluster ${clusterOf(t)} --region ${regionOf(t)} --arn ${shq(e.arn)}`, eksctlMapping(t, to.arn, to.username, to.groups)];
+}
+
+/** The lines to write in `kubectl edit` when the content is unknown: the corrected entry in place of the one at `where`. */
+function entryInsert(e: MappingAt, to: AwsAuthEntry, section: 'mapRoles' | 'mapUsers' = e.section): Fix['insert'] {
+  const place = section === e.section ? `in data.${section}, in place of the entry at ${where(e)}` : `at the end of data.${section}, after deleting the entry at ${where(e)}`;
+  return { where: place, lines: renderSection(section, [to]).trimEnd().split('\n') };
+}
+
+/** Moving an entry to the section its kind belongs in. */
+function moveSectionFix(e: MappingAt & AwsAuthContext & { suggestedArn?: string }, t: Target, to: 'mapRoles' | 'mapUsers'): Fix {
   const [fromKey, toKey] = to === 'mapRoles' ? ['userarn', 'rolearn'] : ['rolearn', 'userarn'];
-  if (e.file) return { summary: `Move the entry at ${where(e)} to ${to} and rename ${fromKey} to ${toKey}.`, commands: applyEdit(e, t) };
-  return {
-    summary: `Move ${e.arn} from ${e.section} to ${to}.`,
-    commands: [
-      `eksctl delete iamidentitymapping --cluster ${clusterOf(t)} --region ${regionOf(t)} --arn ${shq(e.arn)}`,
-      eksctlMapping(t, to === 'mapRoles' ? (e.suggestedArn ?? e.arn) : e.arn, e.username, e.groups),
-    ],
-  };
+  const entry = { arn: to === 'mapRoles' ? (e.suggestedArn ?? e.arn) : e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups };
+  return lintFix(e, t, {
+    summary: `Move ${e.arn} from ${e.section} to ${to}, with the same username and groups.`,
+    fileSummary: `Move the entry at ${where(e)} to ${to} and rename ${fromKey} to ${toKey}.`,
+    sections: editedSections(t.awsAuth, e, entry, to),
+    eksctl: eksctlRemap(t, e, entry),
+    insert: entryInsert(e, entry, to),
+  });
 }
 
 /** A readable Kubernetes username for a principal: `<role>:{{SessionName}}` for roles, the user name for users. */
@@ -62,9 +132,15 @@ export function suggestedUsername(arn: string): string {
   return p.kind === 'role' ? `${p.name}:{{SessionName}}` : p.name;
 }
 
-/** Replace-the-ARN fix shared by the rules whose entry can never match as written. */
-function replaceArnFix(e: MappingAt & { suggestedArn: string }, t: Target, why: string): Fix {
-  return { summary: `In ${where(e)}, replace ${e.arn} with ${e.suggestedArn}${why ? ` (${why})` : ''}.`, commands: applyEdit(e, t) };
+/** Replace-the-ARN fix shared by the rules whose entry can never match as written (moved to mapRoles when it names a role). */
+function replaceArnFix(e: MappingAt & AwsAuthContext & { suggestedArn: string }, t: Target, why: string, section: 'mapRoles' | 'mapUsers' = e.section): Fix {
+  const entry = { arn: e.suggestedArn, ...(e.username !== undefined && { username: e.username }), groups: e.groups };
+  return lintFix(e, t, {
+    summary: `In ${where(e)}, replace ${e.arn} with ${e.suggestedArn}${why ? ` (${why})` : ''}.`,
+    sections: editedSections(t.awsAuth, e, entry, section),
+    eksctl: eksctlRemap(t, e, entry),
+    insert: entryInsert(e, entry, section),
+  });
 }
 
 /** A principal mapped only in aws-auth, on a cluster in mode API: the mapping it had, and who can give it an access entry. */
@@ -121,7 +197,7 @@ export const awsAuthRules = {
         };
       }
       if (e.authenticationMode === 'API_AND_CONFIG_MAP') {
-        return { summary: `Give ${e.principalArn} an access entry (read-only shown; access entries replace aws-auth).`, commands: accessEntryCommands(t, e.principalArn, 'AmazonEKSViewPolicy') };
+        return { summary: `Give ${e.principalArn} an access entry (read-only shown; access entries replace aws-auth).`, commands: accessEntryCommands(t, e.principalArn, 'AmazonEKSViewPolicy'), ...(accessEntryPlaceholders(e.principalArn) && { placeholders: accessEntryPlaceholders(e.principalArn) }) };
       }
       const { entry, section, viewGroup } = awsAuthEntryFor(e.principalArn, { level: 'view' });
       return {
@@ -160,15 +236,17 @@ export const awsAuthRules = {
           : e.arn
             ? `The value is ignored; ${e.arn} is still mapped without it.`
             : 'The authenticator cannot use this file as it is.',
-    fix: (e, t) => ({
-      summary:
+    fix: (e, t) => {
+      const summary =
         e.dropped === 'section'
           ? `Fix the YAML of ${e.section} at ${where(e)}: indent with spaces only, one \`- rolearn:\`/\`- userarn:\` mapping per entry with username and a groups list.`
           : e.dropped === 'entry'
             ? `Give the entry at ${where(e)} its ${e.section === 'mapUsers' ? 'userarn' : 'rolearn'}, or delete it.`
-            : `Correct ${where(e)}: ${e.reason}.`,
-      commands: applyEdit(e, t),
-    }),
+            : `Correct ${where(e)}: ${e.reason}.`;
+      if (e.file) return { summary, commands: applyEdit(e, t) };
+      const c = e.dropped === 'section' ? e.corrected : undefined;
+      return kubectlLintFix(e, t, c ? `${where(e)} does not parse: ${c.change} makes it load again.` : summary, c && { [c.section]: c.entries });
+    },
   }),
   'aws-auth/unknown-key': rule({
     severity: 'warning',
@@ -181,10 +259,12 @@ export const awsAuthRules = {
     explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e: Lint<'unknown-key'>) => `${where(e)}: "${e.key}" is ignored by the authenticator${e.suggestedKey ? ` (did you mean "${e.suggestedKey}"?)` : ''}`,
     detail: (e) => (e.section === 'data' ? 'Nothing under this key is mapped.' : `The entry is read without this field${e.entry !== undefined ? ` (entry ${e.entry})` : ''}.`),
-    fix: (e, t) => ({
-      summary: e.suggestedKey ? `Rename "${e.key}" to "${e.suggestedKey}" in ${where(e)}.` : `Remove or rename "${e.key}" in ${where(e)}.`,
-      commands: applyEdit(e, t),
-    }),
+    fix: (e, t) => {
+      const summary = e.suggestedKey ? `Rename "${e.key}" to "${e.suggestedKey}" in ${where(e)}.` : `Remove or rename "${e.key}" in ${where(e)}.`;
+      if (e.file) return { summary, commands: applyEdit(e, t) };
+      const c = e.section === 'data' ? e.corrected : undefined;
+      return kubectlLintFix(e, t, summary, c && { [c.section]: c.entries, [e.key]: null });
+    },
   }),
   'aws-auth/invalid-arn': rule({
     severity: 'error',
@@ -196,10 +276,10 @@ export const awsAuthRules = {
     example: { section: 'mapRoles', line: 2, arn: 'arn:aws:iam::111122223333:instance-profile/eks-ci-runner', groups: ['system:masters'], reason: 'not-a-principal', authenticationMode: 'CONFIG_MAP' },
     explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e: Lint<'invalid-arn'>) => `${where(e)}: ${e.arn} never matches (${INVALID_ARN_REASON[e.reason]})`,
-    fix: (e, t) => ({
-      summary: `Write the exact ARN of an IAM role (arn:aws:iam::ACCOUNT:role/NAME) or user in ${where(e)}; list one entry per role instead of a wildcard.`,
-      commands: applyEdit(e, t),
-    }),
+    fix: (e, t) =>
+      e.suggestedArn
+        ? replaceArnFix({ ...e, suggestedArn: e.suggestedArn }, t, `the role of instance profile ${e.arn.split('/').pop()}, which the EC2 console and eksctl name the same; \`aws iam get-instance-profile\` shows it`)
+        : lintFix(e, t, { summary: `Write the exact ARN of an IAM role (arn:aws:iam::ACCOUNT:role/NAME) or user in ${where(e)}; list one entry per role instead of a wildcard.` }),
   }),
   'aws-auth/role-arn-has-path': rule({
     severity: 'error',
@@ -214,8 +294,9 @@ export const awsAuthRules = {
     detail: (e) => `The authenticator sees this role as ${e.suggestedArn}.${e.sso ? ' This is an IAM Identity Center (SSO) permission-set role.' : ''}`,
     fix: (e, t) => {
       const fix = replaceArnFix(e, t, 'the authenticator drops role paths');
+      // One fix per problem: the access entry is the other way to the same end, said, not run as well.
       if (!e.file && (e.authenticationMode === 'API_AND_CONFIG_MAP' || e.authenticationMode === 'API')) {
-        return { summary: `${fix.summary} Or give the role an access entry with its full ARN (path included).`, commands: [...fix.commands, ...accessEntryCommands(t, e.arn)] };
+        return { ...fix, summary: `${fix.summary} Or, instead, give the role an access entry with its full ARN (path included): ${accessEntryCommands(t, e.arn, 'AmazonEKSViewPolicy')[0]}.` };
       }
       return fix;
     },
@@ -230,7 +311,7 @@ export const awsAuthRules = {
     example: { section: 'mapRoles', line: 1, arn: 'arn:aws:sts::111122223333:assumed-role/dev/alice', groups: ['system:masters'], suggestedArn: 'arn:aws:iam::111122223333:role/dev', sessionName: 'alice', authenticationMode: 'CONFIG_MAP' },
     explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e: Lint<'assumed-role-arn'>) => `${where(e)}: ${e.arn} is a session ARN and never matches; map ${e.suggestedArn}`,
-    fix: (e, t) => replaceArnFix(e, t, e.section === 'mapUsers' ? 'and move the entry to mapRoles' : ''),
+    fix: (e, t) => replaceArnFix(e, t, e.section === 'mapUsers' ? 'and move the entry to mapRoles' : '', 'mapRoles'),
   }),
   'aws-auth/role-in-map-users': rule({
     severity: 'error',
@@ -268,7 +349,10 @@ export const awsAuthRules = {
       e.nondeterministic
         ? 'The entries differ only in the case of the ARN; the one the authenticator uses is not predictable.'
         : `The authenticator uses the entry at ${where(e)}: username ${e.effectiveUsername ?? '(none)'}, groups ${listOf(e.effectiveGroups)}.${e.identical ? ' The entries are identical.' : ''}`,
-    fix: (e, t) => ({ summary: `Keep one entry for ${e.arn} (the one at ${where(e)} is the one in effect) and delete the others.`, commands: applyEdit(e, t) }),
+    fix: (e, t) => {
+      const summary = `Keep one entry for ${e.arn} (the one at ${where(e)} is the one in effect) and delete the others.`;
+      return e.file ? { summary, commands: applyEdit(e, t) } : kubectlLintFix(e, t, summary);
+    },
   }),
   'aws-auth/invalid-username-template': rule({
     severity: 'error',
@@ -280,16 +364,26 @@ export const awsAuthRules = {
     example: { section: 'mapUsers', line: 1, arn: 'arn:aws:iam::111122223333:user/alice', username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:nodes'], field: 'username', template: 'system:node:{{EC2PrivateDNSName}}', placeholder: '{{EC2PrivateDNSName}}', reason: 'ec2-dns-for-users' },
     explains: ['aws-auth/principal-not-mapped', 'kube/unauthorized', 'logs/access-denied'],
     message: (e: Lint<'invalid-username-template'>) => `${where(e)}: ${e.placeholder} in ${e.field} "${e.template}" ${TEMPLATE_REASON[e.reason]}`,
-    fix: (e, t) => ({
-      summary: e.suggestedTemplate
+    fix: (e, t) => {
+      const summary = e.suggestedTemplate
         ? `In ${where(e)}, write ${e.field} "${e.suggestedTemplate}".`
         : e.reason === 'no-session-for-users' || e.reason === 'ec2-dns-for-users'
-          ? `In ${where(e)}, give the IAM user a fixed ${e.field} (only {{AccountID}} and {{AccessKeyID}} mean something for users).`
+          ? `In ${where(e)}, give the IAM user a fixed ${e.field} (only {{AccountID}} and {{AccessKeyID}} mean something for users)${e.field === 'username' ? `: ${suggestedUsername(e.arn)}` : ', or drop the group'}.`
           : e.reason === 'no-instance-session'
             ? `${e.arn} is a node role: sessions that are not EC2 instances cannot use this entry. Map the people or pipelines that assume it with a role of their own, or give them an entry without {{EC2PrivateDNSName}}.`
-          : `In ${where(e)}, use only {{AccountID}}, {{SessionName}}, {{SessionNameRaw}}, {{AccessKeyID}} or {{EC2PrivateDNSName}}.`,
-      commands: applyEdit(e, t),
-    }),
+          : `In ${where(e)}, use only {{AccountID}}, {{SessionName}}, {{SessionNameRaw}}, {{AccessKeyID}} or {{EC2PrivateDNSName}}.`;
+      // The corrected entry: the suggested template, or for a user a fixed name (a group that cannot render is dropped).
+      const fixedUser = e.reason === 'no-session-for-users' || e.reason === 'ec2-dns-for-users';
+      const value = e.suggestedTemplate ?? (fixedUser && e.field === 'username' ? suggestedUsername(e.arn) : undefined);
+      const entry: AwsAuthEntry | undefined =
+        e.reason === 'no-instance-session' || (value === undefined && !(fixedUser && e.field === 'groups'))
+          ? undefined
+          : e.field === 'username'
+            ? { arn: e.arn, username: value, groups: e.groups }
+            : { arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.flatMap((g) => (g === e.template ? (value === undefined ? [] : [value]) : [g])) };
+      if (!entry) return lintFix(e, t, { summary });
+      return lintFix(e, t, { summary, sections: editedSections(t.awsAuth, e, entry), eksctl: eksctlRemap(t, e, entry), insert: entryInsert(e, entry) });
+    },
   }),
   'aws-auth/account-only-mapping': rule({
     severity: 'warning',

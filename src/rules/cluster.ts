@@ -88,10 +88,9 @@ export const clusterRules = {
       e.endpointPublicAccess === false
         ? {
             summary:
-              'The endpoint is private: run from inside the VPC (bastion, VPN, peered network, CloudShell VPC environment), or have an admin enable public access for your address (the command looks it up).',
-            commands: [
-              `aws eks update-cluster-config --name ${clusterOf(t)} --region ${regionOf(t)} --resources-vpc-config "endpointPublicAccess=true,publicAccessCidrs=$(curl -s https://checkip.amazonaws.com)/32"`,
-            ],
+              'The endpoint is private: run from inside the VPC (bastion, VPN, peered network, CloudShell VPC environment), or have an admin enable public access for your address only.',
+            commands: [`aws eks update-cluster-config --name ${clusterOf(t)} --region ${regionOf(t)} --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs="$YOUR_CIDR"`],
+            placeholders: { YOUR_CIDR: 'your public IPv4 address as a /32 CIDR, e.g. 203.0.113.7/32 (curl -s https://checkip.amazonaws.com prints the address)' },
           }
         : {
             summary: 'Check the network path (DNS, proxy, firewall) and that your public IP is in publicAccessCidrs; a stale endpoint is fixed by regenerating the kubeconfig.',

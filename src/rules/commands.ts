@@ -55,18 +55,26 @@ export function partitionOf(region: string | undefined): string {
  * a canonical ARN lacks: then the ARN is looked up first. Policies are short names or full ARNs.
  */
 export function accessEntryCommands(t: Target, principalArn: string, policies: string | readonly string[] = 'AmazonEKSClusterAdminPolicy', entry: { kubernetesGroups?: readonly string[]; username?: string } = {}): string[] {
-  const p = parseArn(principalArn);
-  const needsPath = isSsoRoleArn(principalArn) && p?.kind === 'role' && p.path === '/';
+  const needsPath = accessEntryPlaceholders(principalArn) !== undefined;
   const arn = needsPath ? '"$ROLE_ARN"' : shq(principalArn);
   const where = `--cluster-name ${clusterOf(t)} --region ${regionOf(t)}`;
   const groups = entry.kubernetesGroups?.length ? ` --kubernetes-groups ${entry.kubernetesGroups.map(shq).join(' ')}` : '';
   const username = entry.username ? ` --username ${shq(entry.username)}` : '';
   const policyArn = (x: string) => (x.startsWith('arn:') ? x : `arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/${x}`);
   return [
-    ...(needsPath ? [`ROLE_ARN=$(aws iam get-role --role-name ${shq(p!.name)} --query Role.Arn --output text)`] : []),
     `aws eks create-access-entry ${where} --principal-arn ${arn}${groups}${username}`,
     ...(typeof policies === 'string' ? [policies] : policies).map((x) => `aws eks associate-access-policy ${where} --principal-arn ${arn} --policy-arn ${shq(policyArn(x))} --access-scope type=cluster`),
   ];
+}
+
+/**
+ * The placeholder accessEntryCommands leaves for an IAM Identity Center role known only without its path:
+ * a value to look up, not a command substitution in a pasted line (issue 13 §3).
+ */
+export function accessEntryPlaceholders(principalArn: string): Record<string, string> | undefined {
+  const p = parseArn(principalArn);
+  if (!(isSsoRoleArn(principalArn) && p?.kind === 'role' && p.path === '/')) return undefined;
+  return { ROLE_ARN: `the full ARN of role ${p.name}, with its aws-reserved/sso.amazonaws.com/ path (aws iam get-role --role-name ${p.name} --query Role.Arn --output text prints it)` };
 }
 
 /**
@@ -74,10 +82,11 @@ export function accessEntryCommands(t: Target, principalArn: string, policies: s
  * getting-started-install): the Linux zip for x86_64 or aarch64, the macOS pkg, the Windows MSI.
  */
 export function awsCliInstallCommands(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string[] {
-  if (platform === 'darwin') return ['curl "https://awscli.amazonaws.com/AWSCLIV2.pkg" -o AWSCLIV2.pkg && sudo installer -pkg AWSCLIV2.pkg -target /'];
+  // One command per line, run in order: no `&&` chains in a pasted fix (issue 13 §3).
+  if (platform === 'darwin') return ['curl -o AWSCLIV2.pkg https://awscli.amazonaws.com/AWSCLIV2.pkg', 'sudo installer -pkg AWSCLIV2.pkg -target /'];
   if (platform === 'win32') return ['msiexec.exe /i https://awscli.amazonaws.com/AWSCLIV2.msi'];
   const cpu = arch === 'arm64' ? 'aarch64' : 'x86_64';
-  return [`curl "https://awscli.amazonaws.com/awscli-exe-linux-${cpu}.zip" -o awscliv2.zip && unzip -o awscliv2.zip && sudo ./aws/install --update`];
+  return [`curl -o awscliv2.zip https://awscli.amazonaws.com/awscli-exe-linux-${cpu}.zip`, 'unzip -o awscliv2.zip', 'sudo ./aws/install --update'];
 }
 
 /** The one-line list of values, or `(none)`. */

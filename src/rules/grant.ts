@@ -6,7 +6,7 @@
  * whole section when its content is known), eksctl offered beside it.
  */
 import { parseArn, roleArnWithoutPath } from '../facts/arn.js';
-import { accessEntryCommands, clusterOf, listOf, partitionOf, regionOf, shq } from './commands.js';
+import { accessEntryCommands, accessEntryPlaceholders, clusterOf, listOf, partitionOf, regionOf, shq } from './commands.js';
 import type { AwsAuthContent, AwsAuthEntry, Fixer, Grant, NotMappedEvidence } from './evidence.js';
 import type { Fix, Target } from './rule.js';
 
@@ -23,7 +23,7 @@ export function describeFixer(f: Fixer): string {
 }
 
 /** Who runs the commands, as a sentence opening the summary. */
-function runAs(fixers: Fixer[], unseen: string[]): string {
+export function runAs(fixers: Fixer[], unseen: string[]): string {
   const [first, ...others] = fixers;
   if (!first) return `Have a cluster administrator run these${unseen.length ? ` (who that is could not be seen: ${unseen.join('; ')})` : ''}.`;
   const rest = others.length ? ` Others who can: ${others.map(describeFixer).join('; ')}.` : '';
@@ -50,7 +50,7 @@ export function accessEntryGrant(e: Pick<NotMappedEvidence, 'principalArn' | 'fu
   return {
     summary: `${runAs(e.fixers, e.unseen)} Give ${arn} an access entry. ${e.grant.level === 'groups' ? grantLine(e.grant) : groups.length ? `It keeps the Kubernetes groups it had (${listOf(groups)}).` : grantLine(e.grant)}`,
     commands: commands.map((c) => (c.startsWith('aws ') ? `${c}${profile.flag}` : c)),
-    ...(profile.placeholders && { placeholders: profile.placeholders }),
+    ...((profile.placeholders || accessEntryPlaceholders(arn)) && { placeholders: { ...profile.placeholders, ...accessEntryPlaceholders(arn) } }),
   };
 }
 
@@ -69,17 +69,18 @@ export function awsAuthEntryFor(principalArn: string, grant: Grant): { entry: Aw
 }
 
 /** The profile that signs as the fixer: theirs when the local config has one, else a placeholder to fill in. */
-function fixerProfile(f: Fixer | undefined): { flag: string; placeholders?: Record<string, string> } {
+export function fixerProfile(f: Fixer | undefined): { flag: string; placeholders?: Record<string, string> } {
   if (f?.profile) return { flag: ` --profile ${shq(f.profile)}` };
   return { flag: ' --profile "$ADMIN_PROFILE"', placeholders: { ADMIN_PROFILE: f ? `an AWS profile whose credentials are ${f.arn}` : 'an AWS profile of a cluster administrator' } };
 }
 
 /** A kubectl context that is the fixer's: the kubeconfig entry to make for them, and the flag that uses it. */
-function fixerContext(f: Fixer | undefined, t: Target): { setup: string; flag: string; placeholders?: Record<string, string> } {
+export function fixerContext(f: Fixer | undefined, t: Target): { setup: string; flag: string; placeholders?: Record<string, string> } {
   const alias = `${t.cluster ?? 'cluster'}-${f ? (parseArn(f.arn)?.name ?? 'admin').toLowerCase().replace(/[^a-z0-9-]+/g, '-') : 'admin'}`;
   const profile = fixerProfile(f);
   return {
-    setup: `aws eks update-kubeconfig --name ${clusterOf(t)} --region ${regionOf(t)} --alias ${shq(alias)}${profile.flag}`,
+    // --user-alias too: the user entry is otherwise named after the cluster ARN, the caller's own, and would be overwritten.
+    setup: `aws eks update-kubeconfig --name ${clusterOf(t)} --region ${regionOf(t)} --alias ${shq(alias)} --user-alias ${shq(alias)}${profile.flag}`,
     flag: ` --context ${shq(alias)}`,
     ...(profile.placeholders && { placeholders: profile.placeholders }),
   };
@@ -107,7 +108,20 @@ export function createAwsAuthCommands(section: 'mapRoles' | 'mapUsers', entries:
 
 /** `kubectl patch … --type merge` setting one whole section: exact, and the same when run twice. */
 export function patchCommand(section: 'mapRoles' | 'mapUsers', entries: AwsAuthEntry[], contextFlag: string): string {
-  return `kubectl patch configmap aws-auth -n kube-system --type merge -p ${shq(JSON.stringify({ data: { [section]: renderSection(section, entries) } }))}${contextFlag}`;
+  return patchSectionsCommand({ [section]: entries }, contextFlag);
+}
+
+/**
+ * `kubectl patch … --type merge` setting whole sections at once (a move between sections is one write);
+ * an empty section, or a key set to null, is removed (RFC 7386: null deletes the key).
+ */
+export function patchSectionsCommand(sections: Partial<Record<'mapRoles' | 'mapUsers', AwsAuthEntry[]>> & Record<string, AwsAuthEntry[] | null | undefined>, contextFlag: string): string {
+  const data: Record<string, string | null> = {};
+  for (const [key, entries] of Object.entries(sections)) {
+    if (entries === undefined) continue;
+    data[key] = entries === null || entries.length === 0 ? null : renderSection(key === 'mapUsers' ? 'mapUsers' : 'mapRoles', entries);
+  }
+  return `kubectl patch configmap aws-auth -n kube-system --type merge -p ${shq(JSON.stringify({ data }))}${contextFlag}`;
 }
 
 /** The aws-auth mapping (mode CONFIG_MAP): kubectl only, with eksctl as the alternative. */

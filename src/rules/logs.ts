@@ -2,7 +2,7 @@
 import { parseArn } from '../facts/arn.js';
 import type { DenialReason } from '../facts/authenticator-log.js';
 import { enableLogTypeCommand } from './cluster.js';
-import { accessEntryCommands, clusterOf, partitionOf, profileFlag, regionOf, shq, updateKubeconfigCommand } from './commands.js';
+import { accessEntryCommands, accessEntryPlaceholders, clusterOf, partitionOf, profileFlag, regionOf, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
 import type { AuthenticationMode } from './evidence.js';
 import { rule, type Fix, type Target } from './rule.js';
@@ -50,6 +50,7 @@ function mapPrincipalFix(e: AccessDenied, t: Target): Fix {
       `access; choose AmazonEKSEditPolicy, AmazonEKSAdminPolicy or AmazonEKSClusterAdminPolicy if it needs more.` +
       (e.authenticationMode === undefined ? ' If the cluster is in CONFIG_MAP mode, map it in the aws-auth ConfigMap instead.' : ''),
     commands: accessEntryCommands(t, principal, 'AmazonEKSViewPolicy'),
+    ...(accessEntryPlaceholders(principal) && { placeholders: accessEntryPlaceholders(principal) }),
   };
 }
 

@@ -447,18 +447,86 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
     expect(fix.summary).toContain(`arn:aws:iam::${A}:role/ci`);
   });
 
-  it('role-arn-has-path offers an access entry with the full ARN when the mode allows it', () => {
+  it('role-arn-has-path names the access entry with the full ARN as the other way, without running both', () => {
     const [p] = parseData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/team/admin\n  username: admin\n` }).problems.filter((x) => x.kind === 'role-arn-has-path');
-    const cmds = rule('aws-auth/role-arn-has-path').fix!(awsAuthFinding(p!, 'API_AND_CONFIG_MAP').evidence, t).commands.join('\n');
-    expect(cmds).toContain(`aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn arn:aws:iam::${A}:role/team/admin`);
+    const fix = rule('aws-auth/role-arn-has-path').fix!(awsAuthFinding(p!, 'API_AND_CONFIG_MAP').evidence, t);
+    expect(fix.summary).toContain(`aws eks create-access-entry --cluster-name prod-eks --region eu-west-1 --principal-arn arn:aws:iam::${A}:role/team/admin`);
+    expect(fix.commands).toEqual(['kubectl edit configmap aws-auth -n kube-system --context prod']);
   });
 
-  it('role-in-map-users moves the entry with eksctl, keeping username and groups', () => {
+  it('role-in-map-users, content unknown: kubectl edit with the entry to write in mapRoles', () => {
     const e = find(parseAwsAuthData({ mapUsers: `- userarn: arn:aws:iam::${A}:role/legacy-admin\n  username: legacy-admin\n  groups: [system:masters]\n` }).problems, 'aws-auth/role-in-map-users')[0]!.evidence;
-    expect(rule('aws-auth/role-in-map-users').fix!(e, t).commands).toEqual([
-      `eksctl delete iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/legacy-admin`,
-      `eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/legacy-admin --username legacy-admin --group system:masters`,
-    ]);
+    const fix = rule('aws-auth/role-in-map-users').fix!(e, t);
+    expect(fix.commands).toEqual(['kubectl edit configmap aws-auth -n kube-system --context prod']);
+    expect(fix.insert).toEqual({ where: 'at the end of data.mapRoles, after deleting the entry at mapUsers line 1', lines: [`- rolearn: arn:aws:iam::${A}:role/legacy-admin`, '  username: legacy-admin', '  groups:', '    - system:masters'] });
+    expect(fix.alternative).toBeUndefined();
+  });
+
+  describe('lint fixes on a cluster whose aws-auth is known: one exact merge patch (issue 13 §3)', () => {
+    const admin = { arn: `arn:aws:iam::${A}:user/ops`, username: 'ops', groups: ['system:masters'] };
+    const withContent = (data: Record<string, string>): { t: Target; problems: AwsAuthProblem[] } => {
+      const c = parseData(data);
+      const entry = (m: { arn: string; username?: string; groups: string[] }) => ({ arn: m.arn, ...(m.username !== undefined && { username: m.username }), groups: m.groups });
+      return { problems: c.problems, t: { ...t, awsAuth: { mapRoles: c.roles.map(entry), mapUsers: c.users.map(entry), mapAccounts: [] } } };
+    };
+    const patchOf = (cmd: string) => JSON.parse(/-p '(.*)'/.exec(cmd)![1]!) as { data: Record<string, string | null> };
+    const fixers = [{ arn: admin.arn, reason: 'aws-auth-admin' as const, seenIn: 'aws-auth', profile: 'ops' }];
+    const users = `- userarn: ${admin.arn}\n  username: ops\n  groups:\n    - system:masters\n`;
+
+    it('role-arn-has-path: the whole mapRoles with the path dropped, as the fixer, eksctl as the alternative', () => {
+      const { t: tt, problems } = withContent({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/eks-node\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:nodes]\n- rolearn: arn:aws:iam::${A}:role/team/dev\n  username: dev\n  groups: [dev-team]\n`, mapUsers: users });
+      const p = problems.find((x) => x.kind === 'role-arn-has-path')!;
+      const fix = rule('aws-auth/role-arn-has-path').fix!(awsAuthFinding(p, 'CONFIG_MAP', {}, { fixers }).evidence, tt);
+      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-ops --user-alias prod-eks-ops --profile ops');
+      expect(fix.commands[1]).toMatch(/^kubectl patch configmap aws-auth -n kube-system --type merge -p '.*' --context prod-eks-ops$/);
+      expect(patchOf(fix.commands[1]!).data).toEqual({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/eks-node\n  username: "system:node:{{EC2PrivateDNSName}}"\n  groups:\n    - system:nodes\n- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n  groups:\n    - dev-team\n` });
+      expect(fix.alternative!.commands).toEqual([
+        `eksctl delete iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/team/dev --profile ops`,
+        `eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/dev --username dev --group dev-team --profile ops`,
+      ]);
+      expect(fix.placeholders).toBeUndefined();
+    });
+
+    it('no fixer with a profile: the admin profile is a listed placeholder; no fixers at all: the own context', () => {
+      const { t: tt, problems } = withContent({ mapRoles: `- rolearn: arn:aws:sts::${A}:assumed-role/ci/s\n  username: ci\n` });
+      const e = awsAuthFinding(problems.find((x) => x.kind === 'assumed-role-arn')!, 'CONFIG_MAP', {}, { fixers: [] }).evidence;
+      const fix = rule('aws-auth/assumed-role-arn').fix!(e, tt);
+      expect(fix.commands[0]).toContain('--profile "$ADMIN_PROFILE"');
+      expect(Object.keys(fix.placeholders!)).toEqual(['ADMIN_PROFILE']);
+      expect(patchOf(fix.commands[1]!).data.mapRoles).toBe(`- rolearn: arn:aws:iam::${A}:role/ci\n  username: ci\n`);
+      const own = rule('aws-auth/assumed-role-arn').fix!(awsAuthFinding(problems.find((x) => x.kind === 'assumed-role-arn')!, 'CONFIG_MAP').evidence, tt);
+      expect(own.commands).toHaveLength(1);
+      expect(own.commands[0]).toMatch(/--context prod$/);
+    });
+
+    it('role-in-map-users and user-in-map-roles move the entry in one patch (an emptied section is removed)', () => {
+      const { t: tt, problems } = withContent({ mapUsers: `- userarn: arn:aws:iam::${A}:role/legacy\n  username: legacy\n  groups: [system:masters]\n` });
+      const fix = rule('aws-auth/role-in-map-users').fix!(awsAuthFinding(problems.find((x) => x.kind === 'role-in-map-users')!).evidence, tt);
+      expect(patchOf(fix.commands[0]!).data).toEqual({ mapUsers: null, mapRoles: `- rolearn: arn:aws:iam::${A}:role/legacy\n  username: legacy\n  groups:\n    - system:masters\n` });
+      const u = withContent({ mapRoles: `- rolearn: arn:aws:iam::${A}:user/alice\n  username: alice\n`, mapUsers: users });
+      const fu = rule('aws-auth/user-in-map-roles').fix!(awsAuthFinding(u.problems.find((x) => x.kind === 'user-in-map-roles')!).evidence, u.t);
+      expect(patchOf(fu.commands[0]!).data).toEqual({ mapRoles: null, mapUsers: `${users}- userarn: arn:aws:iam::${A}:user/alice\n  username: alice\n` });
+    });
+
+    it('an EC2 DNS template for a user becomes the user name; an instance profile becomes its role', () => {
+      const { t: tt, problems } = withContent({ mapRoles: `- rolearn: arn:aws:iam::${A}:instance-profile/runner\n  username: runner\n`, mapUsers: `- userarn: arn:aws:iam::${A}:user/alice\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [readers]\n` });
+      const tpl = rule('aws-auth/invalid-username-template').fix!(awsAuthFinding(problems.find((x) => x.kind === 'invalid-username-template')!).evidence, tt);
+      expect(patchOf(tpl.commands[0]!).data).toEqual({ mapUsers: `- userarn: arn:aws:iam::${A}:user/alice\n  username: alice\n  groups:\n    - readers\n` });
+      const ip = rule('aws-auth/invalid-arn').fix!(awsAuthFinding(problems.find((x) => x.kind === 'invalid-arn')!).evidence, tt);
+      expect(patchOf(ip.commands[0]!).data).toEqual({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/runner\n  username: runner\n` });
+    });
+
+    it('a misspelt key and a bad indent: the corrected section from the check, the misspelt key removed', () => {
+      const key = parseData({ maproles: `- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n` }).problems.find((x) => x.kind === 'unknown-key')!;
+      const corrected = { section: 'mapRoles' as const, entries: [{ arn: `arn:aws:iam::${A}:role/dev`, username: 'dev', groups: [] }], change: 'renamed maproles to mapRoles' };
+      const fix = rule('aws-auth/unknown-key').fix!(awsAuthFinding(key, 'CONFIG_MAP', {}, { corrected }).evidence, t);
+      expect(patchOf(fix.commands[0]!).data).toEqual({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n`, maproles: null });
+      const bad = parseData({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n   groups:\n    - g\n` }).problems.find((x) => x.kind === 'invalid-yaml')!;
+      const yaml = rule('aws-auth/invalid-yaml').fix!(awsAuthFinding(bad, 'CONFIG_MAP', {}, { corrected: { ...corrected, entries: [{ ...corrected.entries[0]!, groups: ['g'] }], change: 're-indented line 3 of mapRoles' } }).evidence, t);
+      expect(yaml.summary).toContain('re-indented line 3 of mapRoles');
+      expect(patchOf(yaml.commands[0]!).data).toEqual({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n  groups:\n    - g\n` });
+      expect(rule('aws-auth/invalid-yaml').fix!(awsAuthFinding(bad).evidence, t).commands).toEqual(['kubectl edit configmap aws-auth -n kube-system --context prod']);
+    });
   });
 
   describe('principal-not-mapped (one plan for every not-mapped fix: src/rules/grant.ts)', () => {
@@ -473,7 +541,7 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
 
     it('CONFIG_MAP, content known: a merge patch of the whole mapRoles as the first fixer (their profile), a view binding, eksctl as the alternative', () => {
       const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers }), withContent);
-      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-platform-admin --profile platform');
+      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-platform-admin --user-alias prod-eks-platform-admin --profile platform');
       expect(fix.commands[1]).toMatch(/^kubectl patch configmap aws-auth -n kube-system --type merge -p '\{"data":\{"mapRoles":".*eks-node.*ec2-worker.*"\}\}' --context prod-eks-platform-admin$/);
       expect(fix.commands[2]).toBe('kubectl create clusterrolebinding ec2-worker-view --clusterrole=view --group=ec2-worker-view --context prod-eks-platform-admin');
       expect(fix.summary).toContain(`Run as arn:aws:iam::${A}:role/platform-admin (is in system:masters in aws-auth, seen in aws-auth; your profile platform is that principal)`);
@@ -497,7 +565,7 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
 
     it('CONFIG_MAP, content unknown and no local profile: kubectl edit with the exact lines, the admin profile as a placeholder', () => {
       const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, authenticationMode: 'CONFIG_MAP', fixers: [fixers[1]!] }), t);
-      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-alice --profile "$ADMIN_PROFILE"');
+      expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-alice --user-alias prod-eks-alice --profile "$ADMIN_PROFILE"');
       expect(fix.commands[1]).toBe('kubectl edit configmap aws-auth -n kube-system --context prod-eks-alice');
       expect(fix.insert!.lines).toEqual([`- rolearn: ${principalArn}`, '  username: "ec2-worker:{{SessionName}}"', '  groups:', '    - ec2-worker-view']);
       expect(fix.placeholders).toEqual({ ADMIN_PROFILE: `an AWS profile whose credentials are arn:aws:iam::${A}:user/alice` });
@@ -526,11 +594,13 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
       expect(fix.commands[1]).toContain('AmazonEKSEditPolicy');
     });
 
-    it('SSO role in an access entry: looks up the full ARN with its path', () => {
+    it('SSO role in an access entry: the full ARN with its path is a placeholder, with how to look it up', () => {
       const sso = `arn:aws:iam::${A}:role/AWSReservedSSO_Admin_0123456789abcdef`;
       const fix = r.fix!(ev('aws-auth/principal-not-mapped', { ...base, principalArn: sso, authenticationMode: 'API', fixers: [] }), t);
-      expect(fix.commands[0]).toBe('ROLE_ARN=$(aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef --query Role.Arn --output text)');
-      expect(fix.commands[1]).toContain('--principal-arn "$ROLE_ARN"');
+      expect(fix.commands[0]).toContain('--principal-arn "$ROLE_ARN"');
+      expect(fix.commands.join('\n')).not.toContain('$(');
+      expect(fix.placeholders!.ROLE_ARN).toContain('aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef --query Role.Arn --output text');
+      expect(Object.keys(fix.placeholders!).sort()).toEqual(['ADMIN_PROFILE', 'ROLE_ARN']);
     });
 
     it('no fixer seen: a cluster administrator, and what could not be seen', () => {
@@ -582,3 +652,22 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
   });
 });
 
+
+describe('corrections of a section the authenticator drops (src/facts/aws-auth/repair.ts)', () => {
+  it('a misspelt section key is read as the section it means, only when that section is absent', async () => {
+    const { renamedSection } = await import('../../src/facts/aws-auth/repair.js');
+    const text = `- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n  groups:\n    - system:masters\n`;
+    expect(renamedSection({ maproles: text }, 'maproles', 'mapRoles')).toMatchObject({ section: 'mapRoles', entries: [{ arn: `arn:aws:iam::${A}:role/dev`, username: 'dev', groups: ['system:masters'] }] });
+    expect(renamedSection({ maproles: text, mapRoles: '' }, 'maproles', 'mapRoles')).toBeUndefined();
+    expect(renamedSection({ maproles: 'not: [valid' }, 'maproles', 'mapRoles')).toBeUndefined();
+  });
+
+  it('one line indented off its siblings is aligned; anything else stays a hand edit', async () => {
+    const { reindentedSection } = await import('../../src/facts/aws-auth/repair.js');
+    const data = { mapRoles: `- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n   groups:\n    - system:masters\n` };
+    const [p] = parseData(data).problems;
+    expect(p).toMatchObject({ kind: 'invalid-yaml', dropped: 'section' });
+    expect(reindentedSection(data, 'mapRoles', (p as { line?: number }).line)).toMatchObject({ change: 're-indented line 3 of mapRoles', entries: [{ username: 'dev', groups: ['system:masters'] }] });
+    expect(reindentedSection({ mapRoles: '- rolearn: [\n' }, 'mapRoles', 1)).toBeUndefined();
+  });
+});

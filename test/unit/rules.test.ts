@@ -40,7 +40,7 @@ const CASES: Case[] = [
   c('cluster/not-found', { cluster: 'prod', region: 'us-west-2', accountId: '111122223333', server: SERVER }, /Cluster "prod" not found in us-west-2 \(account 111122223333\)/, /^aws eks list-clusters --region us-west-2 --profile ops$/),
   c('cluster/not-active', { cluster: 'prod', status: 'CREATING' }, /Cluster prod is CREATING/, /describe-cluster --name prod --region us-west-2 --profile ops --query cluster.status/),
   c('cluster/describe-denied', { cluster: 'prod', principal: 'arn:aws:iam::111122223333:user/ro', message: 'm' }, /may not call eks:DescribeCluster on prod/, /simulate-principal-policy --policy-source-arn arn:aws:iam::111122223333:user\/ro --action-names eks:DescribeCluster --resource-arns arn:aws:eks:us-west-2:111122223333:cluster\/prod/),
-  c('cluster/endpoint-unreachable', { server: 'https://x', stage: 'tcp', problem: 'connect-timeout', message: 'TCP connection to 10.0.0.1:443 did not complete within 10000 ms', elapsedMs: 10_000, endpointPublicAccess: false }, /https:\/\/x is unreachable: TCP connection to 10.0.0.1:443 did not complete/, /update-cluster-config --name prod --region us-west-2 --resources-vpc-config "endpointPublicAccess=true,publicAccessCidrs=\$\(curl -s https:\/\/checkip.amazonaws.com\)\/32"/),
+  c('cluster/endpoint-unreachable', { server: 'https://x', stage: 'tcp', problem: 'connect-timeout', message: 'TCP connection to 10.0.0.1:443 did not complete within 10000 ms', elapsedMs: 10_000, endpointPublicAccess: false }, /https:\/\/x is unreachable: TCP connection to 10.0.0.1:443 did not complete/, /update-cluster-config --name prod --region us-west-2 --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs="\$YOUR_CIDR"$/),
   c('cluster/tls-error', { server: 'https://x', stage: 'tls', problem: 'tls-untrusted', message: 'the server certificate is not signed by the given certificate authority', elapsedMs: 5 }, /TLS to https:\/\/x fails: the server certificate is not signed/, /^aws eks update-kubeconfig --name prod/),
   c('kube/unauthorized', { principal: ROLE, message: 'error: You must be logged in to the server (Unauthorized)', iamCredential: true }, /rejects arn:aws:iam::111122223333:role\/dev with 401/, /^aws eks list-access-entries --cluster-name prod --region us-west-2$/),
   c('kube/unauthorized', { message: 'error: You must be logged in to the server (Unauthorized)', iamCredential: false }, /rejects the credential with 401/, /^aws eks update-kubeconfig --name prod --region us-west-2/),
@@ -75,5 +75,30 @@ describe('every rule renders its own example', () => {
       expect(fix.summary.length).toBeGreaterThan(10);
       expect(fix.commands.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('paste-safe commands (issue 13 §3)', () => {
+  it('the private-endpoint fix leaves the address as a listed placeholder, no command substitution', () => {
+    const fix = findRule('cluster/endpoint-unreachable')!.fix!({ server: 'https://x', stage: 'tcp', problem: 'connect-timeout', message: 'm', elapsedMs: 1, endpointPublicAccess: false } as never, t);
+    expect(fix.commands.join('\n')).not.toContain('$(');
+    expect(Object.keys(fix.placeholders!)).toEqual(['YOUR_CIDR']);
+  });
+
+  it('the AWS CLI install is one command per line for each platform, no && chain', async () => {
+    const { awsCliInstallCommands } = await import('../../src/rules/commands.js');
+    expect(awsCliInstallCommands('linux', 'arm64')).toEqual(['curl -o awscliv2.zip https://awscli.amazonaws.com/awscli-exe-linux-aarch64.zip', 'unzip -o awscliv2.zip', 'sudo ./aws/install --update']);
+    expect(awsCliInstallCommands('linux', 'x64')[0]).toContain('awscli-exe-linux-x86_64.zip');
+    for (const p of ['darwin', 'win32', 'linux'] as const) for (const c of awsCliInstallCommands(p, 'x64')) expect(c).not.toMatch(/&&|;|\|/);
+  });
+
+  it('an SSO role known without its path: "$ROLE_ARN" is a listed placeholder, not an assignment from $(…)', async () => {
+    const { accessEntryCommands, accessEntryPlaceholders } = await import('../../src/rules/commands.js');
+    const arn = 'arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123456789abcdef';
+    const commands = accessEntryCommands(t, arn);
+    expect(commands[0]).toBe('aws eks create-access-entry --cluster-name prod --region us-west-2 --principal-arn "$ROLE_ARN"');
+    expect(commands.join('\n')).not.toContain('$(');
+    expect(accessEntryPlaceholders(arn)!.ROLE_ARN).toContain('aws iam get-role --role-name AWSReservedSSO_Admin_0123456789abcdef --query Role.Arn --output text');
+    expect(accessEntryPlaceholders(ROLE)).toBeUndefined();
   });
 });

@@ -203,6 +203,8 @@ export interface Scenario {
   deny?: string[];
   /** How the person diagnosing runs `eksdoctor auth` (e.g. an on-call admin's own profile to read aws-auth). */
   run?: { profile?: string; principal?: string };
+  /** test/e2e/fix-proof.test.ts: why this scenario's fix cannot be run and proven against the emulator. */
+  fixProof?: { skip: string };
   /** What eksdoctor and kubectl should conclude; e2e and conformance tests read it. */
   expect: {
     exitCode: number;

@@ -235,6 +235,12 @@ export function validateScenario(doc: unknown, source: string, defaultName: stri
     }
   }
 
+  if (root.fixProof !== undefined) {
+    const fp = v.object(root.fixProof, 'fixProof');
+    const skip = fp && v.optString(fp, 'skip', 'fixProof');
+    if (fp && (typeof skip !== 'string' || skip.trim().length < 10)) problems.push('fixProof.skip: why the fix cannot be proven here (a sentence)');
+  }
+
   const expect = v.object(root.expect, 'expect');
   if (expect) {
     if (typeof expect.exitCode !== 'number' || ![0, 1, 2, 3].includes(expect.exitCode)) problems.push('expect.exitCode: 0, 1, 2 or 3');

@@ -2,7 +2,7 @@ import type { Facts } from '../facts.js';
 import { parseArn, sameArn } from '../../facts/arn.js';
 import type { AwsAuthConfig, AwsAuthMapping, AwsAuthProblem, AwsAuthProblemKind, parseAwsAuthData as ParseAwsAuthData } from '../../facts/aws-auth.js';
 import type { AuthenticationMode } from '../../facts/eks-cluster.js';
-import type { AuditStamp } from '../../rules/aws-auth.js';
+import type { AuditStamp, LintContext } from '../../rules/aws-auth.js';
 import { finding, type FindingOf, type RuleId } from '../../rules/index.js';
 import { defineCheck, type CheckContext } from '../types.js';
 import { callOptions } from '../kube/kube-auth.js';
@@ -24,9 +24,20 @@ export type AwsAuthLintRule = (typeof AWS_AUTH_PROBLEM_RULES)[AwsAuthProblemKind
 export const AWS_AUTH_LINT_RULES = Object.values(AWS_AUTH_PROBLEM_RULES);
 
 /** A parser or linter problem as a finding of its rule, with the authentication mode that decides whether it matters. */
-export function awsAuthFinding(p: AwsAuthProblem, authenticationMode?: AuthenticationMode, stamp: AuditStamp = {}): FindingOf<AwsAuthLintRule> {
+export function awsAuthFinding(p: AwsAuthProblem, authenticationMode?: AuthenticationMode, stamp: AuditStamp = {}, context: LintContext = {}): FindingOf<AwsAuthLintRule> {
   const { kind, ...evidence } = p;
-  return { rule: AWS_AUTH_PROBLEM_RULES[kind], evidence: { ...evidence, ...(authenticationMode && { authenticationMode }), ...stamp } } as FindingOf<AwsAuthLintRule>;
+  return { rule: AWS_AUTH_PROBLEM_RULES[kind], evidence: { ...evidence, ...(authenticationMode && { authenticationMode }), ...stamp, ...context } } as FindingOf<AwsAuthLintRule>;
+}
+
+/** The section a misspelt key or one bad indent drops, corrected, when the authenticator reads the correction cleanly. */
+async function correctionOf(p: AwsAuthProblem, data: Record<string, string | undefined> | undefined): Promise<LintContext['corrected']> {
+  if (!data) return undefined;
+  const { renamedSection, reindentedSection } = await import('../../facts/aws-auth/repair.js');
+  const c =
+    p.kind === 'unknown-key' && p.section === 'data' ? renamedSection(data, p.key, p.suggestedKey)
+    : p.kind === 'invalid-yaml' && p.dropped === 'section' ? reindentedSection(data, p.section ?? '', p.line)
+    : undefined;
+  return c && { section: c.section, change: c.change, entries: c.entries.map((m) => ({ arn: m.arn, ...(m.username !== undefined && { username: m.username }), groups: m.groups })) };
 }
 
 const EMITS = [
@@ -80,9 +91,16 @@ export const awsAuthCheck = defineCheck({
     const config = read.config;
     const principal = facts.identity;
     const stamp: AuditStamp = origin ? { source: 'audit-log', changedAt: origin.at, changedBy: origin.by } : {};
-    findings.push(...config.problems.filter((p) => !principal || concernsPrincipal(p, principal.principalArn)).map((p) => awsAuthFinding(p, mode, stamp)));
     facts.awsAuth = { readable: origin === undefined, exists: true, config, ...(origin && { fromAudit: origin }) };
     const { awsAuthContentOf, fixersOf, switchToApiOf, unseenOf } = await import('./fixers.js');
+    const problems = config.problems.filter((p) => !principal || concernsPrincipal(p, principal.principalArn));
+    // A caller the API server refuses cannot apply the fix: name who can (their kubectl context), as the not-mapped fix does.
+    const lockedOut = principal && problems.length > 0 && !facts.kube?.authenticated;
+    const fixers = lockedOut ? fixersOf(facts, principal, await (await import('../../facts/aws-profiles.js')).readProfilePrincipals(options.env), { profile: options.profile ?? target.profile }) : undefined;
+    for (const p of problems) {
+      const corrected = await correctionOf(p, read.data);
+      findings.push(awsAuthFinding(p, mode, stamp, { ...(fixers && { fixers }), ...(corrected && { corrected }) }));
+    }
     target.awsAuth = awsAuthContentOf(facts);
     if (!principal) return { findings };
 
@@ -110,7 +128,7 @@ export const awsAuthCheck = defineCheck({
             ...(line !== undefined && { line }),
             ...(mapped.entry?.username !== undefined && { username: mapped.entry.username }),
             groups: mapped.entry?.groups ?? [],
-            fixers: fixersOf(facts, principal, await readProfilePrincipals(options.env)),
+            fixers: fixersOf(facts, principal, await readProfilePrincipals(options.env), { profile: options.profile ?? target.profile }),
             ...(switched && { switchedToApi: { at: switched.time, by: switched.actor.arn } }),
             unseen: unseenOf(facts),
             ...stamp,
@@ -151,7 +169,7 @@ function fromAuditLog(facts: Facts, parse: typeof ParseAwsAuthData): { read?: Re
     const reason = `its newest change (${n.verb} at ${n.at} by ${n.by}) is logged without the ConfigMap (EKS logs a create at Metadata level)`;
     return { gap: [finding('history/unavailable', { source: 'audit-log', status: 'incomplete', reason, wouldTell })] };
   }
-  return { read: { kind: 'ok', config: parse(n.data, { file: undefined }) }, origin, gap: [] };
+  return { read: { kind: 'ok', config: parse(n.data, { file: undefined }), data: n.data }, origin, gap: [] };
 }
 
 /** The entry whose {{EC2PrivateDNSName}} the authenticator cannot fill in for a session that is not an instance. */
@@ -165,7 +183,8 @@ function unrenderable(entry: AwsAuthMapping, mode: AuthenticationMode | undefine
   });
 }
 
-type Read = { kind: 'ok'; config: AwsAuthConfig } | { kind: 'missing' } | { kind: 'unreadable'; status: number; reason?: string; as?: string };
+/** `data`: the ConfigMap's data as read (not from a file, whose fix edits the file), for corrections. */
+type Read = { kind: 'ok'; config: AwsAuthConfig; data?: Record<string, string | undefined> } | { kind: 'missing' } | { kind: 'unreadable'; status: number; reason?: string; as?: string };
 
 /** Aws-auth manifests are kilobytes; a ConfigMap holds at most 1 MiB. */
 const MAX_AWS_AUTH_FILE_BYTES = 4 * 1024 * 1024;
@@ -213,7 +232,7 @@ async function readThroughApi(ctx: CheckContext): Promise<Read | undefined> {
     as = reader.arn;
   }
   if (!answer) return { kind: 'unreadable', status: 401, reason: "kubectl's credential is not accepted", as };
-  if (answer.ok) return { kind: 'ok', config: parseAwsAuthData(answer.data, { file: undefined }) };
+  if (answer.ok) return { kind: 'ok', config: parseAwsAuthData(answer.data, { file: undefined }), data: answer.data };
   if (answer.status === 404) return { kind: 'missing' };
   return { kind: 'unreadable', status: answer.status, reason: answer.reason ?? answer.message, as };
 }

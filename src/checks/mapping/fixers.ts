@@ -37,7 +37,7 @@ function profileFor(arn: string, accessKeyIds: string[], profiles: readonly Prof
  * audit log, never in API mode); the creator (CloudTrail, or the authenticator's kubernetes-admin); who
  * last changed aws-auth or the access entries. Never the caller.
  */
-export function fixersOf(facts: Facts, caller: Principal, profiles: readonly ProfilePrincipal[]): Fixer[] {
+export function fixersOf(facts: Facts, caller: Principal, profiles: readonly ProfilePrincipal[], working?: { profile?: string }): Fixer[] {
   const mode = facts.cluster?.authenticationMode;
   const seen: { arn: string; reason: FixerReason; seenIn: string; keys: string[] }[] = [];
   const add = (arn: string | undefined, reason: FixerReason, seenIn: string, keys: (string | undefined)[] = []) => {
@@ -63,9 +63,14 @@ export function fixersOf(facts: Facts, caller: Principal, profiles: readonly Pro
   for (const c of changers) add(c.arn, 'changed-access', c.seenIn, [c.key]);
   // aws-auth admins without a proven write are still admins; the authenticator's recent admin grants too.
   for (const a of facts.logs?.admins ?? []) add(a, mode === 'API' ? 'access-entry-admin' : 'aws-auth-admin', 'authenticator logs');
-  const shell = facts.shell;
+  // The profile this run signs with is known to be its working principal (sts:GetCallerIdentity), whatever its
+  // files say; so is the shell's own when the exec plugin runs as another.
+  const own = [
+    ...(working?.profile && facts.sdkIdentity ? [{ profile: working.profile, arn: facts.sdkIdentity.principalArn }] : []),
+    ...(facts.shell?.profile !== undefined ? [{ profile: facts.shell.profile, arn: facts.shell.identity.principalArn }] : []),
+  ];
   return seen.map(({ keys, ...f }) => {
-    const profile = (shell?.profile !== undefined && samePrincipal(shell.identity.principalArn, f.arn) ? shell.profile : undefined) ?? profileFor(f.arn, keys, profiles);
+    const profile = own.find((o) => samePrincipal(o.arn, f.arn))?.profile ?? profileFor(f.arn, keys, profiles);
     return { ...f, ...(profile && { profile }) };
   });
 }

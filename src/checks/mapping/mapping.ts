@@ -15,7 +15,7 @@ export const mappingCheck = defineCheck({
   dependsOn: ['identity', 'cluster'],
   after: ['access-entries', 'aws-auth', 'logs', 'kube-auth', 'cloudtrail', 'audit-log', 'iam'],
   emits: ['aws-auth/principal-not-mapped', 'access-entry/missing'],
-  async run({ facts, options }) {
+  async run({ facts, options, target }) {
     const principal = facts.identity!;
     const mode = facts.cluster!.authenticationMode;
     const entries = facts.accessEntries;
@@ -42,7 +42,7 @@ export const mappingCheck = defineCheck({
       ...(facts.iam?.ok && facts.iam.exists && facts.iam.arn !== principal.principalArn && { fullArn: facts.iam.arn }),
       authenticationMode: mode,
       cluster: facts.cluster!.name,
-      fixers: fixersOf(facts, principal, profiles),
+      fixers: fixersOf(facts, principal, profiles, { profile: options.profile ?? target.profile }),
       grant: grantFor(facts, principal),
       ...(deleted && { deleted: { at: deleted.time, by: deleted.actor.arn } }),
       ...(switched && mode === 'API' && { switchedToApi: { at: switched.time, by: switched.actor.arn } }),

@@ -13,7 +13,7 @@ export function lintMappings(config: Pick<AwsAuthConfig, 'roles' | 'users'>, fil
     if (/[*?]/.test(m.arn)) problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'wildcard' }));
     else if (!p) problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'malformed' }));
     else if (!isKnownPartition(p.partition)) problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'partition', partition: p.partition }));
-    else if (p.kind === 'other') problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'not-a-principal' }));
+    else if (p.kind === 'other') problems.push(awsAuthProblem('invalid-arn', { ...at, reason: 'not-a-principal', suggestedArn: instanceProfileRole(m.arn) }));
     else if (p.kind === 'assumed-role') {
       // pkg/arn Canonicalize: the caller is matched as the role, never as one of its sessions.
       problems.push(awsAuthProblem('assumed-role-arn', { ...at, suggestedArn: canonicalPrincipalArn(m.arn), sessionName: p.sessionName }));
@@ -41,6 +41,12 @@ export function lintMappings(config: Pick<AwsAuthConfig, 'roles' | 'users'>, fil
   }
   problems.push(...duplicateProblems(config, file));
   return problems;
+}
+
+/** The role an instance profile most likely holds: the one of the same name (EC2 console, eksctl). */
+function instanceProfileRole(arn: string): string | undefined {
+  const m = /^arn:([^:]+):iam::(\d{12}):instance-profile\/(?:[^:]*\/)?([^/]+)$/.exec(arn);
+  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : undefined;
 }
 
 function templatesOf(m: AwsAuthMapping): (readonly ['username' | 'groups', string])[] {

@@ -31,7 +31,8 @@ export type TemplateProblemReason = 'unknown-placeholder' | 'unclosed-braces' | 
 export type AwsAuthProblem =
   | { kind: 'invalid-yaml'; file?: string; section?: AwsAuthSection | 'data'; line?: number; reason: string; dropped?: 'section' | 'entry'; entry?: number; arn?: string }
   | { kind: 'unknown-key'; file?: string; section: AwsAuthSection | 'data'; key: string; suggestedKey?: string; line?: number; entry?: number }
-  | (MappingAt & { kind: 'invalid-arn'; reason: 'wildcard' | 'malformed' | 'partition' | 'not-a-principal'; partition?: string })
+  /** `suggestedArn`: for an instance profile, the role of the same name (how the EC2 console and eksctl create them). */
+  | (MappingAt & { kind: 'invalid-arn'; reason: 'wildcard' | 'malformed' | 'partition' | 'not-a-principal'; partition?: string; suggestedArn?: string })
   | (MappingAt & { kind: 'role-arn-has-path'; suggestedArn: string; path: string; sso: boolean })
   | (MappingAt & { kind: 'assumed-role-arn'; suggestedArn: string; sessionName?: string })
   | (MappingAt & { kind: 'role-in-map-users'; suggestedArn: string })
