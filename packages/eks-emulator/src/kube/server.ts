@@ -11,6 +11,7 @@ import { applyFault, type EmulatorState } from '../state.js';
 import { EksAuthenticator, type AuthenticatedUser } from './authenticate.js';
 import { authorize, rulesReview, type AuthorizationSubject } from './authorize.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { openApiV3Discovery, openApiV3Document } from './openapi.js';
 import { authenticationModeOf } from './mapping.js';
 import { bootstrapRbac, parseRbacObjects, RbacAuthorizer, type RequestAttributes } from './rbac.js';
 import { attributesOf, MUTATING_VERBS, requestInfoOf, type RequestInfo } from './request-info.js';
@@ -227,6 +228,11 @@ function serveNonResource(ctx: Context, path: string, method: string, res: Serve
   if (p === '/healthz' || p === '/livez' || p === '/readyz') {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     return void res.end('ok');
+  }
+  if (p === '/openapi/v3') return writeJson(res, 200, openApiV3Discovery());
+  if (p.startsWith('/openapi/v3/')) {
+    const spec = openApiV3Document(p.slice('/openapi/v3/'.length));
+    return spec ? writeJson(res, 200, spec) : writeStatus(res, notFoundStatus());
   }
   if (p === '/api') return writeJson(res, 200, apiVersions(ctx.serverAddress));
   if (p === '/apis') return writeJson(res, 200, apiGroupList());
