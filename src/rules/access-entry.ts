@@ -1,7 +1,7 @@
 import { clusterOf, listOf, partitionOf, regionOf, shq } from './commands.js';
-import { accessEntryGrant, notMappedDetail } from './grant.js';
+import { accessEntryGrant, notMappedDetail, runnerFor } from './grant.js';
 import { DOCS } from './docs.js';
-import type { AuthenticationMode, NotMappedEvidence } from './evidence.js';
+import type { AuthenticationMode, Fixer, NotMappedEvidence } from './evidence.js';
 import { rule, type Target } from './rule.js';
 
 const where = (t: Target) => `--cluster-name ${clusterOf(t)} --region ${regionOf(t)}`;
@@ -45,20 +45,24 @@ export const accessEntryRules = {
       kubernetesGroups: [],
     },
     explains: ['kube/unauthorized', 'logs/access-denied'],
-    message: (e: { principalArn: string; entryCreatedAt: string; principalCreatedAt: string; policies: { policyArn: string; namespaces?: string[] }[]; kubernetesGroups: string[]; username?: string }) =>
+    message: (e: { principalArn: string; entryCreatedAt: string; principalCreatedAt: string; policies: { policyArn: string; namespaces?: string[] }[]; kubernetesGroups: string[]; username?: string; fixers?: Fixer[] }) =>
       `The access entry of ${e.principalArn} (created ${e.entryCreatedAt}) is older than the principal itself (created ${e.principalCreatedAt})`,
     detail: (e) => `Policies to restore: ${listOf(e.policies.map((p) => p.policyArn.split('/').pop()!))}; Kubernetes groups: ${listOf(e.kubernetesGroups)}.`,
-    fix: (e, t) => ({
-      summary: 'Delete the stale entry and create it again for the current principal, with the same policies and groups (run as someone allowed to manage access entries).',
-      commands: [
-        `aws eks delete-access-entry ${where(t)} --principal-arn ${shq(e.principalArn)}`,
-        `aws eks create-access-entry ${where(t)} --principal-arn ${shq(e.principalArn)}${e.kubernetesGroups.length ? ` --kubernetes-groups ${e.kubernetesGroups.map(shq).join(' ')}` : ''}${e.username ? ` --username ${shq(e.username)}` : ''}`,
-        ...e.policies.map(
-          (p) =>
-            `aws eks associate-access-policy ${where(t)} --principal-arn ${shq(e.principalArn)} --policy-arn ${shq(p.policyArn)} --access-scope ${p.namespaces?.length ? shq(`type=namespace,namespaces=${p.namespaces.join(',')}`) : 'type=cluster'}`,
-        ),
-      ],
-    }),
+    fix: (e, t) => {
+      const run = runnerFor(e.fixers ?? [], t);
+      return {
+        summary: `${run.who}Delete the stale entry and create it again for the current principal, with the same policies and groups.`,
+        commands: [
+          `aws eks delete-access-entry ${where(t)} --principal-arn ${shq(e.principalArn)}`,
+          `aws eks create-access-entry ${where(t)} --principal-arn ${shq(e.principalArn)}${e.kubernetesGroups.length ? ` --kubernetes-groups ${e.kubernetesGroups.map(shq).join(' ')}` : ''}${e.username ? ` --username ${shq(e.username)}` : ''}`,
+          ...e.policies.map(
+            (p) =>
+              `aws eks associate-access-policy ${where(t)} --principal-arn ${shq(e.principalArn)} --policy-arn ${shq(p.policyArn)} --access-scope ${p.namespaces?.length ? shq(`type=namespace,namespaces=${p.namespaces.join(',')}`) : 'type=cluster'}`,
+          ),
+        ].map((c) => `${c}${run.profile}`),
+        ...(run.placeholders && { placeholders: run.placeholders }),
+      };
+    },
   }),
   'access-entry/no-permissions': rule({
     severity: 'error',
@@ -69,14 +73,19 @@ export const accessEntryRules = {
     rootCause: true,
     example: { principalArn: 'arn:aws:iam::111122223333:role/dev', cluster: 'prod' },
     explains: ['kube/forbidden'],
-    message: (e: { principalArn: string; username?: string; cluster: string }) => `The access entry of ${e.principalArn} has no access policy and no Kubernetes groups`,
+    message: (e: { principalArn: string; username?: string; cluster: string; fixers?: Fixer[] }) => `The access entry of ${e.principalArn} has no access policy and no Kubernetes groups`,
     detail: (e) => `Username: ${e.username ?? '(default)'}.`,
-    fix: (e, t) => ({
-      summary: 'Associate an access policy (View shown; Edit, Admin or ClusterAdmin as needed), or give the entry Kubernetes groups that RBAC binds.',
-      commands: [
-        `aws eks associate-access-policy ${where(t)} --principal-arn ${shq(e.principalArn)} --policy-arn arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster`,
-      ],
-    }),
+    fix: (e, t) => {
+      // The principal itself can do nothing on the cluster; someone who manages access entries associates the policy.
+      const run = runnerFor(e.fixers ?? [], t);
+      return {
+        summary: `${run.who}Associate an access policy (View shown; Edit, Admin or ClusterAdmin as needed), or give the entry Kubernetes groups that RBAC binds.`,
+        commands: [
+          `aws eks associate-access-policy ${where(t)} --principal-arn ${shq(e.principalArn)} --policy-arn arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster${run.profile}`,
+        ],
+        ...(run.placeholders && { placeholders: run.placeholders }),
+      };
+    },
   }),
   'access-entry/namespace-scoped': rule({
     severity: 'info',

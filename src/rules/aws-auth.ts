@@ -3,7 +3,7 @@ import type { AwsAuthProblemKind, AwsAuthProblemOf, MappingAt } from '../facts/a
 import { accessEntryCommands, accessEntryPlaceholders, clusterOf, contextFlag, listOf, regionOf, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
 import type { AuthenticationMode, AwsAuthContent, AwsAuthEntry, Fixer, NotMappedEvidence } from './evidence.js';
-import { accessEntryGrant, awsAuthEntryFor, createAwsAuthCommands, describeFixer, fixerContext, fixerProfile, grantFix, notMappedDetail, patchSectionsCommand, renderSection, runAs } from './grant.js';
+import { accessEntryGrant, awsAuthEntryFor, createAwsAuthCommands, describeFixer, fixerContext, fixerProfile, grantFix, notMappedDetail, patchSectionsCommand, renderSection, runAs, runnerFor } from './grant.js';
 import { rule, type Fix, type Target } from './rule.js';
 
 /** Where aws-auth content came from when it was not the live ConfigMap: the audit log's newest change (SPEC §10.2). */
@@ -66,13 +66,6 @@ function editedSections(content: AwsAuthContent | undefined, at: MappingAt, to: 
   return { [at.section]: content[at.section].filter((m) => !sameEntry(m, at)), [toSection]: [...content[toSection], ...replacement] };
 }
 
-/** Who runs a lint fix: the caller's own context, or when the caller is locked out, a fixer's (made with update-kubeconfig). */
-function lintRunner(e: LintContext, t: Target): { setup: string[]; flag: string; who: string; profile: string; placeholders?: Record<string, string> } {
-  if (!e.fixers) return { setup: [], flag: contextFlag(t), who: '', profile: '' };
-  const ctx = fixerContext(e.fixers[0], t);
-  return { setup: [ctx.setup], flag: ctx.flag, who: `${runAs(e.fixers, [])} `, profile: fixerProfile(e.fixers[0]).flag, ...(ctx.placeholders && { placeholders: ctx.placeholders }) };
-}
-
 /**
  * A lint fix on the cluster: one `kubectl patch --type merge` writing the corrected sections whole when the
  * content is known (exact, the same when run twice), eksctl beside it where eksctl can say it; else
@@ -80,7 +73,7 @@ function lintRunner(e: LintContext, t: Target): { setup: string[]; flag: string;
  */
 function lintFix(e: MappingAt & AwsAuthContext, t: Target, how: { summary: string; fileSummary?: string; sections?: Sections; eksctl?: string[]; insert?: Fix['insert'] }): Fix {
   if (e.file) return { summary: how.fileSummary ?? how.summary, commands: applyEdit(e, t) };
-  const run = lintRunner(e, t);
+  const run = runnerFor(e.fixers, t);
   const base = { ...(run.placeholders && { placeholders: run.placeholders }) };
   if (how.sections) {
     return {
@@ -95,7 +88,7 @@ function lintFix(e: MappingAt & AwsAuthContext, t: Target, how: { summary: strin
 
 /** A lint fix of a problem that is not one mapping: the whole sections when known, else `kubectl edit`. */
 function kubectlLintFix(e: AwsAuthContext, t: Target, summary: string, sections?: Record<string, AwsAuthEntry[] | null>): Fix {
-  const run = lintRunner(e, t);
+  const run = runnerFor(e.fixers, t);
   const base = { ...(run.placeholders && { placeholders: run.placeholders }) };
   if (sections) return { summary: `${run.who}${summary} The patch writes the corrected section whole.`, commands: [...run.setup, patchSectionsCommand(sections, run.flag)], ...base };
   return { summary: `${run.who}${summary}`, commands: [...run.setup, `kubectl edit configmap aws-auth -n kube-system${run.flag}`], ...base };
@@ -394,12 +387,15 @@ export const awsAuthRules = {
     rootCause: true,
     example: { principalArn: 'arn:aws:iam::111122223333:user/alice', username: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' },
     explains: ['kube/forbidden'],
-    message: (e: { principalArn: string; username: string; accountId: string; source?: 'SelfSubjectReview' }) => `${e.principalArn} is mapped only through mapAccounts (user "${e.username}", no groups)`,
+    message: (e: { principalArn: string; username: string; accountId: string; source?: 'SelfSubjectReview'; fixers?: Fixer[] }) => `${e.principalArn} is mapped only through mapAccounts (user "${e.username}", no groups)`,
     fix: (e, t) => {
       const name = (parseArn(e.principalArn)?.name ?? 'principal').toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40);
+      // Forbidden everywhere, the principal cannot create the binding itself: a cluster administrator does.
+      const run = runnerFor(e.fixers ?? [], t);
       return {
-        summary: `Bind a ClusterRole to the user "${e.username}" (view shown), or map ${e.principalArn} explicitly with a group that RBAC binds.`,
-        commands: [`kubectl create clusterrolebinding ${shq(`${name}-view`)} --clusterrole=view --user=${shq(e.username)}${contextFlag(t)}`],
+        summary: `${run.who}Bind a ClusterRole to the user "${e.username}" (view shown), or map ${e.principalArn} explicitly with a group that RBAC binds.`,
+        commands: [...run.setup, `kubectl create clusterrolebinding ${shq(`${name}-view`)} --clusterrole=view --user=${shq(e.username)}${run.flag}`],
+        ...(run.placeholders && { placeholders: run.placeholders }),
       };
     },
   }),

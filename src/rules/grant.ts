@@ -6,7 +6,7 @@
  * whole section when its content is known), eksctl offered beside it.
  */
 import { parseArn, roleArnWithoutPath } from '../facts/arn.js';
-import { accessEntryCommands, accessEntryPlaceholders, clusterOf, listOf, partitionOf, regionOf, shq } from './commands.js';
+import { accessEntryCommands, accessEntryPlaceholders, clusterOf, contextFlag, listOf, partitionOf, regionOf, shq } from './commands.js';
 import type { AwsAuthContent, AwsAuthEntry, Fixer, Grant, NotMappedEvidence } from './evidence.js';
 import type { Fix, Target } from './rule.js';
 
@@ -84,6 +84,17 @@ export function fixerContext(f: Fixer | undefined, t: Target): { setup: string; 
     flag: ` --context ${shq(alias)}`,
     ...(profile.placeholders && { placeholders: profile.placeholders }),
   };
+}
+
+/**
+ * Who runs a fix that the caller may not apply itself (locked out, or authenticated but forbidden):
+ * with `fixers`, the first one's kubectl context (made with update-kubeconfig) and AWS profile, and
+ * a sentence naming them; without, the caller's own context and credentials.
+ */
+export function runnerFor(fixers: Fixer[] | undefined, t: Target): { setup: string[]; flag: string; who: string; profile: string; placeholders?: Record<string, string> } {
+  if (!fixers) return { setup: [], flag: contextFlag(t), who: '', profile: '' };
+  const ctx = fixerContext(fixers[0], t);
+  return { setup: [ctx.setup], flag: ctx.flag, who: `${runAs(fixers, [])} `, profile: fixerProfile(fixers[0]).flag, ...(ctx.placeholders && { placeholders: ctx.placeholders }) };
 }
 
 /** A YAML scalar the authenticator's yaml.v2 reads back as the same string: plain when that is safe, else JSON-quoted. */

@@ -1,5 +1,6 @@
 import { clusterOf, contextFlag, listOf, partitionOf, regionOf, shq, updateKubeconfigCommand } from './commands.js';
 import { DOCS } from './docs.js';
+import { runnerFor } from './grant.js';
 import { rule } from './rule.js';
 
 export const kubeRules = {
@@ -37,14 +38,21 @@ export const kubeRules = {
     detail: (e) => e.message ?? '',
     fix: (e, t) => {
       const group = e.groups.find((g) => !g.startsWith('system:'));
+      // Forbidden everything, the principal cannot grant itself anything: a cluster administrator does.
+      const run = runnerFor([], t);
       return {
-        summary: group ? `Bind group ${group} to a role (view shown), or associate an EKS access policy with the principal.` : 'Bind the user to a role (view shown), or associate an EKS access policy with the principal.',
+        summary: `${group ? `Bind group ${group} to a role (view shown)` : 'Bind the user to a role (view shown)'}, as a cluster administrator.`,
         commands: [
-          `kubectl create clusterrolebinding ${shq(`${(group ?? 'eksdoctor-user').replace(/[^a-z0-9-]/gi, '-')}-view`)} --clusterrole=view ${group ? `--group=${shq(group)}` : `--user=${shq(e.username ?? '<username>')}`}${contextFlag(t)}`,
-          ...(e.principalArn
-            ? [`aws eks associate-access-policy --cluster-name ${clusterOf(t)} --region ${regionOf(t)} --principal-arn ${shq(e.principalArn)} --policy-arn arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster`]
-            : []),
+          ...run.setup,
+          `kubectl create clusterrolebinding ${shq(`${(group ?? 'eksdoctor-user').replace(/[^a-z0-9-]/gi, '-')}-view`)} --clusterrole=view ${group ? `--group=${shq(group)}` : `--user=${e.username ? shq(e.username) : '"$KUBE_USERNAME"'}`}${run.flag}`,
         ],
+        placeholders: { ...run.placeholders, ...(!group && !e.username && { KUBE_USERNAME: 'the Kubernetes username the principal is mapped to (kubectl auth whoami)' }) },
+        ...(e.principalArn && {
+          alternative: {
+            summary: 'Or, in modes API and API_AND_CONFIG_MAP, associate an EKS access policy with the principal:',
+            commands: [`aws eks associate-access-policy --cluster-name ${clusterOf(t)} --region ${regionOf(t)} --principal-arn ${shq(e.principalArn)} --policy-arn arn:${partitionOf(t.region)}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster${run.profile}`],
+          },
+        }),
       };
     },
   }),

@@ -1,5 +1,7 @@
-import { contextFlag, listOf, shq } from './commands.js';
+import { listOf, shq } from './commands.js';
 import { DOCS } from './docs.js';
+import type { Fixer } from './evidence.js';
+import { runnerFor } from './grant.js';
 import { rule } from './rule.js';
 
 export const rbacRules = {
@@ -12,12 +14,15 @@ export const rbacRules = {
     rootCause: true,
     example: { groups: ['dev-team'], username: 'dev:alice', source: 'bindings' },
     explains: ['kube/forbidden'],
-    message: (e: { groups: string[]; username?: string; source: 'bindings' | 'SelfSubjectRulesReview' }) => `No RoleBinding or ClusterRoleBinding names ${listOf(e.groups)}`,
+    message: (e: { groups: string[]; username?: string; source: 'bindings' | 'SelfSubjectRulesReview'; fixers?: Fixer[] }) => `No RoleBinding or ClusterRoleBinding names ${listOf(e.groups)}`,
     fix: (e, t) => {
       const group = e.groups[0] ?? '<group>';
+      // The principal may do nothing, so not create a binding either: a cluster administrator does.
+      const run = runnerFor(e.fixers ?? [], t);
       return {
-        summary: `Bind ${group} to the role it is meant to have (view shown).`,
-        commands: [`kubectl create clusterrolebinding ${shq(`${group.replace(/[^a-z0-9-]/gi, '-')}-view`)} --clusterrole=view --group=${shq(group)}${contextFlag(t)}`],
+        summary: `${run.who}Bind ${group} to the role it is meant to have (view shown).`,
+        commands: [...run.setup, `kubectl create clusterrolebinding ${shq(`${group.replace(/[^a-z0-9-]/gi, '-')}-view`)} --clusterrole=view --group=${shq(group)}${run.flag}`],
+        ...(run.placeholders && { placeholders: run.placeholders }),
       };
     },
   }),

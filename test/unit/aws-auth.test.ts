@@ -610,9 +610,14 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
     });
   });
 
-  it('account-only-mapping binds RBAC to the ARN username', () => {
+  it('account-only-mapping binds RBAC to the ARN username, as a cluster administrator (the principal itself is forbidden everything)', () => {
     const e = ev('aws-auth/account-only-mapping', { principalArn: `arn:aws:iam::${A}:user/dave`, username: `arn:aws:iam::${A}:user/dave`, accountId: A });
-    expect(rule('aws-auth/account-only-mapping').fix!(e, t).commands).toEqual([`kubectl create clusterrolebinding dave-view --clusterrole=view --user=arn:aws:iam::${A}:user/dave --context prod`]);
+    const fix = rule('aws-auth/account-only-mapping').fix!(e, t);
+    expect(fix.commands).toEqual([
+      `aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-admin --user-alias prod-eks-admin --profile "$ADMIN_PROFILE"`,
+      `kubectl create clusterrolebinding dave-view --clusterrole=view --user=arn:aws:iam::${A}:user/dave --context prod-eks-admin`,
+    ]);
+    expect(Object.keys(fix.placeholders ?? {})).toEqual(['ADMIN_PROFILE']);
   });
 
   it('ignored-in-api-mode gives the principal an access entry with the groups it had, system:masters becoming ClusterAdmin', () => {

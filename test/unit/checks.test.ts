@@ -181,8 +181,12 @@ describe('rbac: groups bound to nothing', () => {
   it('from the bindings, when the principal may list them', async () => {
     const lists = { clusterRoleBindings: { ok: true, items: [{ kind: 'ClusterRoleBinding', name: 'x', roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: '' }, subjects: [{ kind: 'Group', name: 'other' }] }], truncated: false }, roleBindings: { ok: true, items: [], truncated: false } };
     const r = await testCheck(rbacCheck, { facts: { kube: forbidden(api(lists)) } });
-    expect(r.one('rbac/groups-without-bindings').evidence).toEqual({ groups: ['dev-team'], username: 'dev', source: 'bindings' });
-    expect(r.one('rbac/groups-without-bindings').fix!.commands).toEqual(['kubectl create clusterrolebinding dev-team-view --clusterrole=view --group=dev-team --context prod']);
+    expect(r.one('rbac/groups-without-bindings').evidence).toEqual({ groups: ['dev-team'], username: 'dev', source: 'bindings', fixers: [] });
+    // Forbidden everything, the principal cannot bind its own group: an administrator's context does.
+    expect(r.one('rbac/groups-without-bindings').fix!.commands).toEqual([
+      'aws eks update-kubeconfig --name prod --region us-west-2 --alias prod-admin --user-alias prod-admin --profile "$ADMIN_PROFILE"',
+      'kubectl create clusterrolebinding dev-team-view --clusterrole=view --group=dev-team --context prod-admin',
+    ]);
   });
 
   it('from SelfSubjectRulesReview, when it may not: only the self-review rules every user has', async () => {

@@ -10,7 +10,8 @@ export const accessEntriesCheck = defineCheck({
   dependsOn: ['cluster', 'identity'],
   waitsFor: ['iam'],
   emits: EMITS,
-  async run({ facts, target, signal, once, finished }) {
+  async run(ctx) {
+    const { facts, target, signal, once, finished } = ctx;
     const cluster = facts.cluster!;
     const mode = cluster.authenticationMode;
     if (mode === 'CONFIG_MAP') {
@@ -45,13 +46,14 @@ export const accessEntriesCheck = defineCheck({
             kubernetesGroups: entry.kubernetesGroups,
             // EKS's default username (the session ARN template, or the user ARN) comes back by itself.
             ...(entry.username && !/\{\{SessionName\}\}$/.test(entry.username) && entry.username !== entry.principalArn && { username: entry.username }),
+            fixers: await (await import('./fixers.js')).fixersHere(ctx),
           }),
         ],
       };
     }
     const policies = entry.policies.map((p) => p.policy);
     if (policies.length === 0 && entry.kubernetesGroups.length === 0) {
-      findings.push(finding('access-entry/no-permissions', { principalArn: entry.principalArn, username: entry.username, cluster: target.cluster ?? cluster.name }));
+      findings.push(finding('access-entry/no-permissions', { principalArn: entry.principalArn, username: entry.username, cluster: target.cluster ?? cluster.name, fixers: await (await import('./fixers.js')).fixersHere(ctx) }));
     } else {
       findings.push(finding('access-entry/granted', { principalArn: entry.principalArn, username: entry.username, groups: entry.kubernetesGroups, policies }));
     }

@@ -84,7 +84,7 @@ export const awsAuthCheck = defineCheck({
     if (read.kind === 'unreadable') {
       facts.awsAuth = { readable: false, exists: true };
       const inferred = accountOnlyFromKube(facts);
-      if (inferred) return { findings: [inferred] };
+      if (inferred) return { findings: [{ ...inferred, evidence: { ...inferred.evidence, fixers: await (await import('./fixers.js')).fixersHere(ctx) } }] };
       if (matters) findings.push(finding('aws-auth/unreadable', { status: read.status, ...(read.reason && { reason: read.reason }), ...(read.as && { as: read.as }) }), ...(fallback?.gap ?? []));
       return { findings, skip: `not readable with this credential (${read.status})` };
     }
@@ -92,11 +92,12 @@ export const awsAuthCheck = defineCheck({
     const principal = facts.identity;
     const stamp: AuditStamp = origin ? { source: 'audit-log', changedAt: origin.at, changedBy: origin.by } : {};
     facts.awsAuth = { readable: origin === undefined, exists: true, config, ...(origin && { fromAudit: origin }) };
-    const { awsAuthContentOf, fixersOf, switchToApiOf, unseenOf } = await import('./fixers.js');
+    const { awsAuthContentOf, fixersHere, switchToApiOf, unseenOf } = await import('./fixers.js');
     const problems = config.problems.filter((p) => !principal || concernsPrincipal(p, principal.principalArn));
-    // A caller the API server refuses cannot apply the fix: name who can (their kubectl context), as the not-mapped fix does.
-    const lockedOut = principal && problems.length > 0 && !facts.kube?.authenticated;
-    const fixers = lockedOut ? fixersOf(facts, principal, await (await import('../../facts/aws-profiles.js')).readProfilePrincipals(options.env), { profile: options.profile ?? target.profile }) : undefined;
+    // A caller that may not write aws-auth (refused, or let in without admin rights) cannot apply the fix:
+    // name who can (their kubectl context), as the not-mapped fix does.
+    const lockedOut = principal && problems.length > 0 && !mayEditAwsAuth(facts);
+    const fixers = lockedOut ? await fixersHere(ctx) : undefined;
     for (const p of problems) {
       const corrected = await correctionOf(p, read.data);
       findings.push(awsAuthFinding(p, mode, stamp, { ...(fixers && { fixers }), ...(corrected && { corrected }) }));
@@ -128,7 +129,7 @@ export const awsAuthCheck = defineCheck({
             ...(line !== undefined && { line }),
             ...(mapped.entry?.username !== undefined && { username: mapped.entry.username }),
             groups: mapped.entry?.groups ?? [],
-            fixers: fixersOf(facts, principal, await readProfilePrincipals(options.env), { profile: options.profile ?? target.profile }),
+            fixers: await fixersHere(ctx),
             ...(switched && { switchedToApi: { at: switched.time, by: switched.actor.arn } }),
             unseen: unseenOf(facts),
             ...stamp,
@@ -247,6 +248,12 @@ function concernsPrincipal(p: AwsAuthProblem, principalArn: string): boolean {
   const name = (arn: string) => arn.split(':').pop()!.split('/').slice(1).pop()?.toLowerCase();
   const account = (arn: string) => arn.split(':')[4];
   return arns.some((a) => sameArn(a, principalArn) || (account(a) === account(principalArn) && name(a) === name(principalArn)));
+}
+
+/** The caller is let in as an admin: system:masters (aws-auth) or AmazonEKSClusterAdminPolicy (its access entry). */
+function mayEditAwsAuth(facts: Facts): boolean {
+  if (!facts.kube?.authenticated) return false;
+  return (facts.kube.groups ?? []).includes('system:masters') || (facts.accessEntries?.entry?.policies ?? []).some((p) => p.policy === 'AmazonEKSClusterAdminPolicy');
 }
 
 /**

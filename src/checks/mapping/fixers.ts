@@ -9,6 +9,7 @@ import type { ProfilePrincipal } from '../../facts/aws-profiles.js';
 import { modeSetBy, subjectOf, type TrailEvent } from '../../facts/cloudtrail.js';
 import type { AwsAuthContent, Fixer, FixerReason, Grant } from '../../rules/evidence.js';
 import type { Facts, Principal } from '../facts.js';
+import type { CheckContext } from '../types.js';
 
 /** Two ARNs name the same principal for aws-auth and access entries: roles compare without their path. */
 export function samePrincipal(a: string, b: string): boolean {
@@ -144,3 +145,10 @@ const SOURCE_TEXT = {
   'audit-log': 'audit log',
   iam: 'IAM',
 } as const;
+
+/** Who can fix what the run's principal may not fix itself, with the local profiles and the run's own. */
+export async function fixersHere(ctx: Pick<CheckContext, 'facts' | 'options' | 'target'>): Promise<Fixer[]> {
+  const { facts, options, target } = ctx;
+  const { readProfilePrincipals } = await import('../../facts/aws-profiles.js');
+  return fixersOf(facts, facts.identity!, await readProfilePrincipals(options.env), { profile: options.profile ?? target.profile });
+}

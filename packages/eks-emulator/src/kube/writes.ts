@@ -13,6 +13,7 @@ import { parseRbacObjects } from './rbac.js';
 import { apiVersionOf, type ClusterObjects, type KubeObject, type ResourceType } from './resources.js';
 import { badRequestStatus, methodNotAllowedStatus, notFoundStatus, statusBody, writeJson, writeStatus } from './status.js';
 import { isRecord } from './json.js';
+import { decodeProtobufObject, PROTOBUF } from './protobuf.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MERGE_PATCH = ['application/merge-patch+json', 'application/strategic-merge-patch+json'];
@@ -32,7 +33,7 @@ export interface WriteTarget {
 }
 
 /** The request body, or undefined past 1 MiB (the API server's limit is larger; no fix needs more). */
-export async function readBody(req: IncomingMessage): Promise<string | undefined> {
+export async function readBodyBytes(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -40,7 +41,11 @@ export async function readBody(req: IncomingMessage): Promise<string | undefined
     if (size > MAX_BODY_BYTES) return undefined;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+export async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return (await readBodyBytes(req))?.toString('utf8');
 }
 
 export function parseObject(text: string | undefined): Record<string, unknown> | undefined {
@@ -84,15 +89,16 @@ export async function serveWrite(ctx: WriteContext, target: WriteTarget, req: In
   const { type, verb } = target;
   const supported = (type.resource === 'configmaps' && ['create', 'update', 'patch'].includes(verb)) || (['clusterrolebindings', 'rolebindings'].includes(type.resource) && verb === 'create');
   if (!supported) return writeStatus(res, methodNotAllowedStatus(type.resource, verb, type.group));
-  const text = await readBody(req);
+  const bytes = await readBodyBytes(req);
+  const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
   if (verb === 'patch') {
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (!MERGE_PATCH.includes(contentType)) {
       return writeStatus(res, statusBody(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${MERGE_PATCH.join(', ')}`));
     }
   }
-  const body = parseObject(text);
-  if (!body) return writeStatus(res, badRequestStatus('the request body is not a JSON object'));
+  // kubectl 1.32 creates built-in objects in protobuf (decoded here); everything else is JSON.
+  const body = contentType === PROTOBUF && verb !== 'patch' ? bytes && decodeProtobufObject(bytes) : parseObject(bytes?.toString('utf8'));
+  if (!body) return writeStatus(res, badRequestStatus(contentType === PROTOBUF ? 'the request body is not a protobuf object this server decodes' : 'the request body is not a JSON object'));
   keepRequestObject(res, body);
   if (type.resource === 'configmaps') return writeConfigMap(ctx, target, body, res);
   return createBinding(ctx, target, body, res);
