@@ -344,7 +344,12 @@ export const awsAuthRules = {
         : `The authenticator uses the entry at ${where(e)}: username ${e.effectiveUsername ?? '(none)'}, groups ${listOf(e.effectiveGroups)}.${e.identical ? ' The entries are identical.' : ''}`,
     fix: (e, t) => {
       const summary = `Keep one entry for ${e.arn} (the one at ${where(e)} is the one in effect) and delete the others.`;
-      return e.file ? { summary, commands: applyEdit(e, t) } : kubectlLintFix(e, t, summary);
+      if (e.file) return { summary, commands: applyEdit(e, t) };
+      // Known content: drop the entries the authenticator ignores (all but the last), so nothing changes in effect.
+      const entries = t.awsAuth && !t.awsAuth.missing && !e.nondeterministic ? t.awsAuth[e.section] : undefined;
+      const same = (m: AwsAuthEntry) => m.arn.toLowerCase() === e.arn.toLowerCase();
+      const last = entries ? entries.findLastIndex(same) : -1;
+      return kubectlLintFix(e, t, summary, entries && last >= 0 ? { [e.section]: entries.filter((m, i) => !same(m) || i === last) } : undefined);
     },
   }),
   'aws-auth/invalid-username-template': rule({

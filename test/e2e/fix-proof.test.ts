@@ -97,11 +97,13 @@ function adminFor(s: Scenario, description: string | undefined): string | undefi
   return principalNamed(s, masters?.[1]);
 }
 
-/** The commands to prove: the root causes' (kubectl-only, never the alternative); for a report without a cause, its errors'. */
+/** The commands to prove: the root causes' (kubectl-only, never the alternative); without a cause, the errors', then the warnings'. */
 function fixesOf(report: Report): ReportFinding[] {
   const withCommands = report.findings.filter((f) => f.fix && f.fix.commands.length > 0);
   const roots = withCommands.filter((f) => f.rootCause);
-  return roots.length > 0 ? roots : withCommands.filter((f) => f.severity === 'error');
+  if (roots.length > 0) return roots;
+  const errors = withCommands.filter((f) => f.severity === 'error');
+  return errors.length > 0 ? errors : withCommands.filter((f) => f.severity === 'warning');
 }
 
 type Outcome = { kind: 'proven'; commands: string[] } | { kind: 'healthy' } | { kind: 'skipped'; why: string };

@@ -136,8 +136,8 @@ export const awsAuthCheck = defineCheck({
           }),
         );
       }
-    } else if (!entryWins && mapped.via === 'mapAccounts') {
-      findings.push(finding('aws-auth/account-only-mapping', { principalArn: principal.principalArn, username: mapped.username, accountId: principal.accountId }));
+    } else if (!entryWins && mapped.via === 'mapAccounts' && !rbacNamesThem(facts, options.principal)) {
+      findings.push(finding('aws-auth/account-only-mapping', { principalArn: principal.principalArn, username: mapped.username, accountId: principal.accountId, fixers: await fixersHere(ctx) }));
     } else if (!entryWins && mapped.error && mapped.entry) {
       // The authenticator found the entry but cannot render its templates for this caller, and denies it.
       if (!findings.some((f) => f.rule === 'aws-auth/invalid-username-template')) findings.push(unrenderable(mapped.entry, mode, stamp));
@@ -248,6 +248,11 @@ function concernsPrincipal(p: AwsAuthProblem, principalArn: string): boolean {
   const name = (arn: string) => arn.split(':').pop()!.split('/').slice(1).pop()?.toLowerCase();
   const account = (arn: string) => arn.split(':')[4];
   return arns.some((a) => sameArn(a, principalArn) || (account(a) === account(principalArn) && name(a) === name(principalArn)));
+}
+
+/** The API server let kubectl's own principal read something: RBAC names its ARN username already. */
+function rbacNamesThem(facts: Facts, principalOption: string | undefined): boolean {
+  return !principalOption && facts.kube?.authenticated === true && (facts.kube.allowed?.length ?? 0) > 0;
 }
 
 /** The caller is let in as an admin: system:masters (aws-auth) or AmazonEKSClusterAdminPolicy (its access entry). */
