@@ -12,7 +12,7 @@ import type { Fix, Target } from './rule.js';
 
 const REASON_TEXT: Record<Fixer['reason'], string> = {
   'access-entry-admin': 'has an access entry with AmazonEKSClusterAdminPolicy',
-  'aws-auth-admin': 'is in system:masters in aws-auth',
+  'aws-auth-admin': 'mapped to system:masters',
   creator: 'created the cluster',
   'changed-access': "last changed the cluster's access",
 };
@@ -189,6 +189,6 @@ export function notMappedDetail(e: NotMappedEvidence): string {
   if (e.deleted) parts.push(`Its access entry was deleted at ${e.deleted.at} by ${e.deleted.by} (CloudTrail).`);
   if (e.switchedToApi) parts.push(`The authentication mode was switched to API at ${e.switchedToApi.at} by ${e.switchedToApi.by} (CloudTrail): aws-auth stopped counting then.`);
   parts.push(e.fixers.length ? `Who can fix it: ${e.fixers.map(describeFixer).join('; ')}.` : 'No principal with admin rights could be seen.');
-  if (e.unseen.length) parts.push(`Not seen: ${e.unseen.join('; ')}.`);
+  if (e.unseen.length) parts.push(`Could not read: ${e.unseen.join('; ')}.`);
   return parts.join(' ');
 }

@@ -111,8 +111,8 @@ export const identityRules = {
     message: (e: { execArn: string; execPrincipalArn: string; sdkArn: string; execProfile?: string; sdkProfile?: string }) => `kubectl presents ${e.execArn}, your shell is ${e.sdkArn}`,
     detail: (e) => `The kubeconfig's exec plugin${e.execProfile ? ` uses profile "${e.execProfile}"` : ''}; the cluster will authenticate ${e.execPrincipalArn}.`,
     fix: (e, t) => ({
-      summary: 'Make the kubeconfig use the principal you intend (regenerate it with that profile or role), or map the principal kubectl presents.',
-      commands: [`aws sts get-caller-identity${profileFlag(e.execProfile)}`, updateKubeconfigCommand(t, { profile: e.sdkProfile })],
+      summary: `If you meant to be ${e.sdkArn} (your shell), make the kubeconfig run as it: regenerate the entry with your shell's ${e.sdkProfile ? `profile ${e.sdkProfile}` : 'default credentials'} instead of ${e.execProfile ? `profile ${e.execProfile}` : 'the plugin\'s'}. If ${e.execPrincipalArn} is meant, this is not the problem.`,
+      commands: [updateKubeconfigCommand(t, { profile: e.sdkProfile })],
     }),
   }),
   'identity/account-mismatch': rule({
@@ -158,7 +158,7 @@ export const identityRules = {
     docs: [DOCS.iamIdentifiers, DOCS.authConfigMap, DOCS.creatingAccessEntries],
     rootCause: false,
     example: { roleArn: 'arn:aws:iam::111122223333:role/team/dev', pathlessArn: 'arn:aws:iam::111122223333:role/dev', path: '/team/' },
-    message: (e: { roleArn: string; pathlessArn: string; path: string }) => `Role ${e.pathlessArn} has the IAM path ${e.path}: aws-auth must list ${e.pathlessArn}, access entries need ${e.roleArn}`,
+    message: (e: { roleArn: string; pathlessArn: string; path: string }) => `Role ${e.roleArn} has the IAM path ${e.path}: aws-auth must list it as ${e.pathlessArn}, access entries need ${e.roleArn}`,
   }),
   'identity/not-iam-credential': rule({
     severity: 'info',

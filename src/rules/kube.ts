@@ -46,7 +46,7 @@ export const kubeRules = {
           ...run.setup,
           `kubectl create clusterrolebinding ${shq(`${(group ?? 'eksdoctor-user').replace(/[^a-z0-9-]/gi, '-')}-view`)} --clusterrole=view ${group ? `--group=${shq(group)}` : `--user=${e.username ? shq(e.username) : '"$KUBE_USERNAME"'}`}${run.flag}`,
         ],
-        placeholders: { ...run.placeholders, ...(!group && !e.username && { KUBE_USERNAME: 'the Kubernetes username the principal is mapped to (kubectl auth whoami)' }) },
+        placeholders: { ...run.placeholders, ...(!group && !e.username && { KUBE_USERNAME: 'the Kubernetes username the principal is mapped to (kubectl auth whoami as it)' }) },
         ...(e.principalArn && {
           alternative: {
             summary: 'Or, in modes API and API_AND_CONFIG_MAP, associate an EKS access policy with the principal:',

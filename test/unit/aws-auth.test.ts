@@ -544,7 +544,7 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
       expect(fix.commands[0]).toBe('aws eks update-kubeconfig --name prod-eks --region eu-west-1 --alias prod-eks-platform-admin --user-alias prod-eks-platform-admin --profile platform');
       expect(fix.commands[1]).toMatch(/^kubectl patch configmap aws-auth -n kube-system --type merge -p '\{"data":\{"mapRoles":".*eks-node.*ec2-worker.*"\}\}' --context prod-eks-platform-admin$/);
       expect(fix.commands[2]).toBe('kubectl create clusterrolebinding ec2-worker-view --clusterrole=view --group=ec2-worker-view --context prod-eks-platform-admin');
-      expect(fix.summary).toContain(`Run as arn:aws:iam::${A}:role/platform-admin (is in system:masters in aws-auth, seen in aws-auth; your profile platform is that principal)`);
+      expect(fix.summary).toContain(`Run as arn:aws:iam::${A}:role/platform-admin (mapped to system:masters, seen in aws-auth; your profile platform is that principal)`);
       expect(fix.summary).toContain(`arn:aws:iam::${A}:user/alice (created the cluster, seen in CloudTrail)`);
       expect(fix.summary).toMatch(/Read-only \(view\)/);
       expect(fix.alternative!.commands[1]).toBe(`eksctl create iamidentitymapping --cluster prod-eks --region eu-west-1 --arn ${principalArn} --username 'ec2-worker:{{SessionName}}' --group ec2-worker-view --profile platform`);

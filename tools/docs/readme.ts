@@ -19,7 +19,13 @@ export function rulesMarkdown(): string {
 export function scenariosMarkdown(): string {
   const rows = listScenarios().map(({ name, description }) => {
     const s = loadScenario(name);
-    const causes = s.expect.rootCauses.length > 0 ? s.expect.rootCauses.map((r) => `\`${r}\``).join(', ') : '— (passes)';
+    const flagged = (s.expect.findings ?? []).map((r) => `\`${r}\``).join(', ');
+    const causes =
+      s.expect.rootCauses.length > 0
+        ? s.expect.rootCauses.map((r) => `\`${r}\``).join(', ')
+        : s.expect.exitCode === 0
+          ? '— (passes)'
+          : `— (exit ${s.expect.exitCode}: ${flagged || 'no root cause'})`;
     return `| \`${name}\` | ${description.replace(/\|/g, '\\|')} | ${causes} | ${s.expect.kubectl} |`;
   });
   return ['| scenario | what is broken | root cause eksdoctor finds | what kubectl shows |', '| --- | --- | --- | --- |', ...rows].join('\n');

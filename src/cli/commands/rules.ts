@@ -1,6 +1,7 @@
 import { findRule, RULES } from '../../rules/index.js';
 import type { CatalogRule } from '../../rules/index.js';
 import { UsageError } from '../../shared/errors.js';
+import { plainFixLines } from '../../report/render/fix.js';
 
 /** `eksdoctor rules --output json` (SPEC §4). */
 export function catalogJson(): string {
@@ -51,6 +52,6 @@ function fixTemplate(rule: CatalogRule): string[] {
   return [
     '',
     `Example: ${rule.message(rule.example, target)}`,
-    ...(fix ? [`Fix: ${fix.summary}`, ...fix.commands.map((c) => `  ${c}`)] : []),
+    ...(fix ? [`Fix: ${fix.summary}`, ...plainFixLines(fix)] : []),
   ];
 }
