@@ -14,6 +14,8 @@ export interface ProxiedCall {
   accessKeyId: string;
   /** Method, path, query without the SigV4 parameters, and the body with times rounded to the second. */
   params: string;
+  /** The SDK's amz-sdk-invocation-id: its retries of one call share it (a throttled LookupEvents, say). */
+  invocationId?: string;
 }
 
 export interface RecordingProxy {
@@ -34,6 +36,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         operation: kind?.operation ?? '?',
         accessKeyId: accessKeyOf(req, url),
         params: `${req.method} ${url.pathname}?${stripSigning(url.searchParams)} ${normalizeBody(body)}`,
+        ...(typeof req.headers['amz-sdk-invocation-id'] === 'string' && { invocationId: req.headers['amz-sdk-invocation-id'] }),
       });
       const out = request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
@@ -60,14 +63,16 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
 
 /** AWS operations called more than once with the same parameters by the same signer. */
 export function repeatedCalls(calls: readonly ProxiedCall[]): { operation: string; times: number; params: string }[] {
-  const seen = new Map<string, { operation: string; times: number; params: string }>();
-  for (const c of calls) {
+  const seen = new Map<string, { operation: string; times: number; params: string; invocations: Set<string> }>();
+  calls.forEach((c, i) => {
     const key = `${c.service} ${c.operation} ${c.accessKeyId} ${c.params}`;
-    const entry = seen.get(key) ?? { operation: `${c.service} ${c.operation}`, times: 0, params: c.params };
-    entry.times += 1;
+    const entry = seen.get(key) ?? { operation: `${c.service} ${c.operation}`, times: 0, params: c.params, invocations: new Set<string>() };
+    // The SDK's retries of one invocation are not a second call.
+    entry.invocations.add(c.invocationId ?? `call-${i}`);
+    entry.times = entry.invocations.size;
     seen.set(key, entry);
-  }
-  return [...seen.values()].filter((e) => e.times > 1);
+  });
+  return [...seen.values()].filter((e) => e.times > 1).map(({ invocations: _, ...e }) => e);
 }
 
 function readAll(req: IncomingMessage): Promise<string> {
