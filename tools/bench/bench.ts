@@ -5,6 +5,7 @@
  * measured causes behind each figure, one verdict per target (each NOT MET names the step that costs
  * the difference), and writes the same to .bench/last.md.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -307,6 +308,9 @@ async function floorRuns(emu: BenchEmulator, args: string[], runs: number, laten
   const out: AnalyzedRun[] = [];
   const alone = new Map<string, number[]>();
   for (let i = 0; i < runs; i++) {
+    // CloudTrail allows LookupEvents 2 per second per account and Region (the emulator too): runs back to
+    // back within a second would throttle each other's history lookups, which no single run meets.
+    await sleep(1000);
     const n = await nodeStart();
     const solo = await timeAlone(warm.probe.children, emu.env);
     for (const [k, ms] of solo) alone.set(k, [...(alone.get(k) ?? []), ms]);
