@@ -30,6 +30,7 @@ import {
   printFigures,
   runAuth,
   startFakeApiServer,
+  writeForever,
   type AuthRunOptions,
   type Figure,
   type Intercept,
@@ -164,12 +165,7 @@ describe('no false green: a check that could not run is not a pass (issue 14 §1
       req.resume();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"kind":"SelfSubjectReview","status":{"userInfo":{"username":"');
-      const pump = () => {
-        if (res.destroyed) return;
-        if (res.write('a'.repeat(64 * 1024))) setImmediate(pump);
-        else res.once('drain', pump);
-      };
-      pump();
+      writeForever(res, 'a'.repeat(64 * 1024));
     }],
     ['302 to another server', (req, res) => {
       req.resume();
@@ -366,12 +362,7 @@ describe('every input and every wait bounded (issue 14 §3)', () => {
         if (call.operation !== 'DescribeCluster') return false;
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"cluster":{"name":"prod","tags":{"x":"');
-        const pump = () => {
-          if (res.destroyed) return;
-          if (res.write('a'.repeat(256 * 1024))) setImmediate(pump);
-          else res.once('drain', pump);
-        };
-        pump();
+        writeForever(res, 'a'.repeat(256 * 1024));
         return true;
       };
       const o = await diagnose('endless DescribeCluster body', run, { intercept: endless, peakRss: true });

@@ -285,3 +285,13 @@ export class PluginFactory {
     }
   }
 }
+
+/** Writes `chunk` to `res` for as long as the client reads: a body that never ends (bounded only by the reader). */
+export function writeForever(res: ServerResponse, chunk: string): void {
+  const pump = () => {
+    if (res.destroyed) return;
+    if (res.write(chunk)) setImmediate(pump);
+    else res.once('drain', pump);
+  };
+  pump();
+}
