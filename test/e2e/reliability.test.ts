@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -30,6 +30,7 @@ import {
   printFigures,
   runAuth,
   startFakeApiServer,
+  startSilentServer,
   writeForever,
   type AuthRunOptions,
   type Figure,
@@ -412,10 +413,8 @@ describe('every input and every wait bounded (issue 14 §3)', () => {
 
   it.concurrent('--all-contexts with 200 contexts, 100 of them hanging, and --timeout 15s: one deadline for the fleet', async () => {
     await withScenario('healthy-api', async (run) => {
-      const sockets: Socket[] = [];
-      const hang = createNetServer((s) => void sockets.push(s));
-      await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', () => resolve()));
-      const hangUrl = `https://127.0.0.1:${(hang.address() as AddressInfo).port}`;
+      const hang = await startSilentServer();
+      const hangUrl = hang.url;
       const refusedUrl = `https://127.0.0.1:${await closedPort()}`;
       try {
         const names = Array.from({ length: 200 }, (_, i) => `arn:aws:eks:us-west-2:111122223333:cluster/fleet-${i}`);
@@ -438,7 +437,6 @@ describe('every input and every wait bounded (issue 14 §3)', () => {
         expect(r.code).toBe(1);
         expectWithinTimeout({ report: fleet as unknown as JsonReport, ms: r.ms, afterReportMs: afterReportMs(r) }, 15);
       } finally {
-        for (const s of sockets) s.destroy();
         hang.close();
       }
     });
@@ -567,11 +565,9 @@ describe("kubectl's behaviour where kubectl works (issue 14 §4)", () => {
 
   it.concurrent('a TCP connection whose TLS handshake never completes → cluster/endpoint-unreachable, not cluster/tls-error', async () => {
     await withScenario('healthy-api', async (run) => {
-      const sockets: Socket[] = [];
-      const silent = createNetServer((s) => void sockets.push(s));
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+      const silent = await startSilentServer();
       try {
-        const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+        const url = silent.url;
         editKubeconfig(run, (kc) => (kc.clusters[0]!.cluster.server = url));
         const o = await diagnose('TLS handshake never completes', run, { rewrite: moveEndpoint(run, { url }) });
         expect(o.rules).toContain('cluster/endpoint-unreachable');
@@ -579,7 +575,6 @@ describe("kubectl's behaviour where kubectl works (issue 14 §4)", () => {
         expect(o.code).toBe(1);
         expectWithinTimeout(o, 10);
       } finally {
-        for (const s of sockets) s.destroy();
         silent.close();
       }
     });

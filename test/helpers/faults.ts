@@ -7,7 +7,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -294,4 +294,18 @@ export function writeForever(res: ServerResponse, chunk: string): void {
     else res.once('drain', pump);
   };
   pump();
+}
+
+/** A TCP server on loopback that accepts and never says a word (a hung endpoint, a TLS handshake that never ends). */
+export async function startSilentServer(): Promise<{ url: string; close(): void }> {
+  const sockets: Socket[] = [];
+  const server = createNetServer((s) => void sockets.push(s));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close() {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
 }
