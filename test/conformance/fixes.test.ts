@@ -17,6 +17,13 @@ import { has } from './tools.js';
 const HAS_TOOLS = has('kubectl', ['version', '--client']) && has('aws', ['--version']);
 if (!HAS_TOOLS) console.warn('conformance/fixes: skipped, needs both `kubectl` and `aws` on PATH');
 
+/**
+ * Nets, not expectations: each kubectl call runs the real `aws eks get-token` (about 0.6 s alone, many
+ * seconds on a 2-core machine running two suites), so the bounds are wide; a hang still ends.
+ */
+const CHILD_TIMEOUT_MS = 90_000;
+const TEST_TIMEOUT_MS = 240_000;
+
 interface Run {
   code: number;
   stdout: string;
@@ -25,7 +32,7 @@ interface Run {
 
 function run(cmd: string, env: Record<string, string>, args: string[]): Promise<Run> {
   return new Promise((resolve) =>
-    execFile(cmd, args, { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile(cmd, args, { env, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr }),
     ),
   );
@@ -48,7 +55,7 @@ async function seedIncident(): Promise<{ emu: RunningEmulator; asCaller: Record<
   return { emu, asCaller, asAdmin: { ...asCaller, AWS_PROFILE: 'admin' } };
 }
 
-const kubectl = (env: Record<string, string>, args: string[]) => run('kubectl', env, ['--request-timeout=20s', ...args]);
+const kubectl = (env: Record<string, string>, args: string[]) => run('kubectl', env, ['--request-timeout=60s', ...args]);
 const aws = (emu: RunningEmulator, env: Record<string, string>, args: string[]) => run('aws', { ...env, AWS_MAX_ATTEMPTS: '1' }, ['--endpoint-url', emu.awsUrl, '--output', 'json', ...args]);
 const INSTANCE_ROLE = 'arn:aws:iam::111122223333:role/eks-ci-runner';
 const LOGGED_OUT = 'error: You must be logged in to the server (Unauthorized)';
@@ -82,7 +89,7 @@ describe.skipIf(!HAS_TOOLS)('fix commands against the emulator', () => {
     } finally {
       await emu.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('kubectl create clusterrolebinding: only an admin may, and the binding grants at once', async () => {
     const { emu, asCaller, asAdmin } = await seedIncident();
@@ -100,7 +107,7 @@ describe.skipIf(!HAS_TOOLS)('fix commands against the emulator', () => {
     } finally {
       await emu.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('aws eks update-cluster-config + create-access-entry + associate-access-policy grant the instance role', async () => {
     const { emu, asCaller, asAdmin } = await seedIncident();
@@ -148,5 +155,5 @@ describe.skipIf(!HAS_TOOLS)('fix commands against the emulator', () => {
     } finally {
       await emu.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -204,7 +204,8 @@ describe.skipIf(!HAS_TOOLS)('every broken scenario: the printed fix, run, lets t
   it.concurrent.each(listScenarios().map((s) => s.name))('%s', async (name) => {
     const outcome = await slot(() => prove(name));
     outcomes.set(name, outcome);
-  }, 240_000);
+    // A net: up to three rounds of real CLIs, plus the wait for a slot; 97 s seen with two suites side by side.
+  }, 400_000);
 });
 
 describe('fixProof in scenario files', () => {
