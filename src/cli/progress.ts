@@ -5,6 +5,7 @@
  */
 import type { CheckStatus } from '../checks/types.js';
 import type { ProgressEvent, ProgressListener } from '../engine/progress.js';
+import { inertText } from '../report/render/inert.js';
 import { redactText } from '../shared/redact.js';
 
 export interface ProgressDisplay {
@@ -18,16 +19,19 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Words from a server, a plugin or a kubeconfig (context names): redacted and made inert, as the report is. */
+const safe = (text: string) => inertText(redactText(text));
+
 /** One --verbose line per event; checks' own words may quote a server or plugin, so redacted like the report. */
 export function verboseLine(e: ProgressEvent): string {
-  const where = e.context !== undefined ? `[${e.context}] ` : '';
+  const where = e.context !== undefined ? `[${safe(e.context)}] ` : '';
   switch (e.type) {
     case 'start':
       return `… ${where}${e.title}`;
     case 'note':
-      return `  ${where}${e.title}: ${redactText(e.message)}`;
+      return `  ${where}${e.title}: ${safe(e.message)}`;
     case 'end':
-      return `${MARK[e.status]} ${where}${e.title}: ${e.status}${e.reason !== undefined ? ` (${redactText(e.reason)})` : ''}, ${formatDuration(e.durationMs)}`;
+      return `${MARK[e.status]} ${where}${e.title}: ${e.status}${e.reason !== undefined ? ` (${safe(e.reason)})` : ''}, ${formatDuration(e.durationMs)}`;
   }
 }
 
@@ -60,7 +64,7 @@ export async function progressDisplay(verbose: boolean, format: string, env: Nod
   const running = new RunningChecks();
   const refresh = () => {
     const text = running.describe();
-    if (text !== undefined) spinner.text = redactText(`Waiting for ${text}`);
+    if (text !== undefined) spinner.text = safe(`Waiting for ${text}`);
   };
   // The elapsed time of the slowest check keeps counting between events.
   const ticker = setInterval(refresh, 250);

@@ -86,6 +86,15 @@ function kubeconfigFile(cluster: Record<string, unknown>, user: Record<string, u
   return path;
 }
 
+/** `auth -o json` with a kubeconfig whose user is a client certificate and key, against `server`. */
+function authWithClientCertificate(server: { url: string; caPem: string }, certPem: string, keyPem: string) {
+  const kubeconfig = kubeconfigFile(
+    { server: server.url, 'certificate-authority-data': Buffer.from(server.caPem).toString('base64') },
+    { 'client-certificate-data': Buffer.from(certPem).toString('base64'), 'client-key-data': Buffer.from(keyPem).toString('base64') },
+  );
+  return cli(['auth', '--kubeconfig', kubeconfig, '--output', 'json', '--no-logs', '--timeout', '10s'], isolatedEnv({ AWS_EC2_METADATA_DISABLED: 'true' }));
+}
+
 /** A client certificate and key (CN alice), as a kubeconfig's client-certificate-data pair would carry them. */
 function clientCertificate(): { certPem: string; keyPem: string } {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -199,11 +208,7 @@ describe('no false green: a check that could not run is not a pass (issue 14 §1
       res.writeHead(401, { 'content-type': 'application/json' }).end(UNAUTHORIZED);
     });
     try {
-      const kubeconfig = kubeconfigFile(
-        { server: server.url, 'certificate-authority-data': Buffer.from(server.caPem).toString('base64') },
-        { 'client-certificate-data': Buffer.from(certPem).toString('base64'), 'client-key-data': Buffer.from(keyPem).toString('base64') },
-      );
-      const r = await cli(['auth', '--kubeconfig', kubeconfig, '--output', 'json', '--no-logs', '--timeout', '10s'], isolatedEnv({ AWS_EC2_METADATA_DISABLED: 'true' }));
+      const r = await authWithClientCertificate(server, certPem, keyPem);
       const report = JSON.parse(r.stdout) as JsonReport;
       expect(report.verdict).toBe('fail');
       expect(report.rootCauses).toEqual(['identity/not-iam-credential']);
@@ -234,11 +239,7 @@ describe('no false green: a check that could not run is not a pass (issue 14 §1
       });
     }, { requestCert: true });
     try {
-      const kubeconfig = kubeconfigFile(
-        { server: server.url, 'certificate-authority-data': Buffer.from(server.caPem).toString('base64') },
-        { 'client-certificate-data': Buffer.from(certPem).toString('base64'), 'client-key-data': Buffer.from(keyPem).toString('base64') },
-      );
-      const r = await cli(['auth', '--kubeconfig', kubeconfig, '--output', 'json', '--no-logs', '--timeout', '10s'], isolatedEnv({ AWS_EC2_METADATA_DISABLED: 'true' }));
+      const r = await authWithClientCertificate(server, certPem, keyPem);
       const report = JSON.parse(r.stdout) as JsonReport;
       expect(report.rootCauses).toEqual([]);
       expect(report.findings.map((f) => f.rule)).toContain('kube/authenticated');

@@ -16,6 +16,12 @@ describe('progress display (issue 13 §5: --verbose prints each check end and du
     expect(line).not.toContain('aHR0cHM6Ly9zdHMu');
   });
 
+  it('a context name or plugin message with terminal escapes stays inert (issue 14 §5)', () => {
+    const osc52 = '\u001b]52;c;ZWNobyBwd25lZA==\u0007';
+    const line = verboseLine({ type: 'note', check: 'x', title: 'X', message: `said ${osc52}`, context: `prod${osc52}` });
+    expect(line).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
   it('the spinner names the check running longest and counts the others; nothing when all ended', () => {
     const r = new RunningChecks();
     r.apply({ type: 'start', check: 'a', title: 'Exec plugin' }, 1000);

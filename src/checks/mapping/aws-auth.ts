@@ -255,10 +255,10 @@ function rbacNamesThem(facts: Facts, principalOption: string | undefined): boole
   return !principalOption && facts.kube?.authenticated === true && (facts.kube.allowed?.length ?? 0) > 0;
 }
 
-/** The caller is let in as an admin: system:masters (aws-auth) or AmazonEKSClusterAdminPolicy (its access entry). */
+/** The caller is let in as an admin: system:masters (aws-auth) or AmazonEKSClusterAdminPolicy at cluster scope (its access entry). */
 function mayEditAwsAuth(facts: Facts): boolean {
   if (!facts.kube?.authenticated) return false;
-  return (facts.kube.groups ?? []).includes('system:masters') || (facts.accessEntries?.entry?.policies ?? []).some((p) => p.policy === 'AmazonEKSClusterAdminPolicy');
+  return (facts.kube.groups ?? []).includes('system:masters') || (facts.accessEntries?.entry?.policies ?? []).some((p) => p.policy === 'AmazonEKSClusterAdminPolicy' && p.scope === 'cluster');
 }
 
 /**
