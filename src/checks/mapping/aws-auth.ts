@@ -119,7 +119,6 @@ export const awsAuthCheck = defineCheck({
     const line = mapped.entry?.line;
     if (mode === 'API') {
       if (!entryWins) {
-        const { readProfilePrincipals } = await import('../../facts/aws-profiles.js');
         const switched = switchToApiOf(facts);
         findings.push(
           finding('aws-auth/ignored-in-api-mode', {

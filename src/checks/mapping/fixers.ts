@@ -146,9 +146,11 @@ const SOURCE_TEXT = {
   iam: 'IAM',
 } as const;
 
-/** Who can fix what the run's principal may not fix itself, with the local profiles and the run's own. */
-export async function fixersHere(ctx: Pick<CheckContext, 'facts' | 'options' | 'target'>): Promise<Fixer[]> {
-  const { facts, options, target } = ctx;
+/** Who can fix what the run's principal may not fix itself, with the local profiles (read once per run) and the run's own. */
+export async function fixersHere(ctx: Pick<CheckContext, 'facts' | 'options' | 'target' | 'once'>): Promise<Fixer[]> {
+  const { facts, options, target, once } = ctx;
   const { readProfilePrincipals } = await import('../../facts/aws-profiles.js');
-  return fixersOf(facts, facts.identity!, await readProfilePrincipals(options.env), { profile: options.profile ?? target.profile });
+  const env = options.env;
+  const profiles = await once(`profiles:${env.HOME ?? ''}:${env.AWS_CONFIG_FILE ?? ''}:${env.AWS_SHARED_CREDENTIALS_FILE ?? ''}`, () => readProfilePrincipals(env));
+  return fixersOf(facts, facts.identity!, profiles, { profile: options.profile ?? target.profile });
 }

@@ -1,7 +1,7 @@
 import type { NotMappedEvidence } from '../../rules/evidence.js';
 import { finding } from '../../rules/index.js';
 import { defineCheck } from '../types.js';
-import { deletionOf, fixersOf, grantFor, switchToApiOf, unseenOf } from './fixers.js';
+import { deletionOf, fixersHere, grantFor, switchToApiOf, unseenOf } from './fixers.js';
 
 /**
  * Is the principal mapped at all? Joins what the access entries, the aws-auth ConfigMap (live or from
@@ -15,7 +15,8 @@ export const mappingCheck = defineCheck({
   dependsOn: ['identity', 'cluster'],
   after: ['access-entries', 'aws-auth', 'logs', 'kube-auth', 'cloudtrail', 'audit-log', 'iam'],
   emits: ['aws-auth/principal-not-mapped', 'access-entry/missing'],
-  async run({ facts, options, target }) {
+  async run(ctx) {
+    const { facts, options } = ctx;
     const principal = facts.identity!;
     const mode = facts.cluster!.authenticationMode;
     const entries = facts.accessEntries;
@@ -31,8 +32,6 @@ export const mappingCheck = defineCheck({
     const known = mode === 'API' ? entriesSay : mode === 'CONFIG_MAP' ? awsAuthSays : entriesSay && awsAuthSays;
     if (!known && !logsSay) return { findings: [] };
 
-    const { readProfilePrincipals } = await import('../../facts/aws-profiles.js');
-    const profiles = await readProfilePrincipals(options.env);
     const notMapped = facts.logs?.notMapped;
     const deleted = deletionOf(facts, principal);
     const switched = switchToApiOf(facts);
@@ -42,7 +41,7 @@ export const mappingCheck = defineCheck({
       ...(facts.iam?.ok && facts.iam.exists && facts.iam.arn !== principal.principalArn && { fullArn: facts.iam.arn }),
       authenticationMode: mode,
       cluster: facts.cluster!.name,
-      fixers: fixersOf(facts, principal, profiles, { profile: options.profile ?? target.profile }),
+      fixers: await fixersHere(ctx),
       grant: grantFor(facts, principal),
       ...(deleted && { deleted: { at: deleted.time, by: deleted.actor.arn } }),
       ...(switched && mode === 'API' && { switchedToApi: { at: switched.time, by: switched.actor.arn } }),
