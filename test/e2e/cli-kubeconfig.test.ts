@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,34 @@ describe('eksdoctor auth --offline on kubeconfig fixtures', () => {
     expect(code).toBe(1);
     expect(report.rootCauses).toEqual(['kubeconfig/aws-cli-too-old']);
     expect(report.findings[0].evidence).toMatchObject({ version: '2.6.2', minimum: '2.6.3' });
+  });
+
+  /**
+   * Live, an `aws` that says it is 2.6.2 and answers get-token in `answers`, logging each call: the version is
+   * asked only when the plugin did not hand kubectl the credential it asked for (too old = v1alpha1 whatever
+   * kubectl asks). Nothing listens at the fixture's server; only the exec-plugin findings are looked at.
+   */
+  async function liveWithOldAws(answers: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'old-aws-'));
+    const log = join(dir, 'calls.log');
+    const credential = JSON.stringify({ kind: 'ExecCredential', apiVersion: answers, spec: {}, status: { token: 'not-an-eks-token' } });
+    writeFileSync(join(dir, 'aws'), `#!/bin/sh\necho "$*" >> "${log}"\nif [ "$1" = --version ]; then echo "aws-cli/2.6.2 Python/3.9.11 Linux/6.1.0 exe/x86_64"; exit 0; fi\necho '${credential}'\n`);
+    chmodSync(join(dir, 'aws'), 0o755);
+    const r = await runCli(['auth', '--output', 'json', '--no-logs', '--timeout', '20s', '--kubeconfig', fixture('kubeconfig', 'aws-cli-v1beta1.yaml')], isolatedEnv({ PATH: `${dir}:/usr/bin:/bin` }));
+    const report = JSON.parse(r.stdout) as { findings: { rule: string }[] };
+    return { rules: report.findings.map((f) => f.rule), calls: readFileSync(log, 'utf8').trim().split('\n') };
+  }
+
+  it('live: a CLI that answers kubectl in v1beta1 is not asked its version (one Python start, not two)', async () => {
+    const { rules, calls } = await liveWithOldAws('client.authentication.k8s.io/v1beta1');
+    expect(rules).not.toContain('kubeconfig/aws-cli-too-old');
+    expect(calls).toEqual(['--region us-west-2 eks get-token --cluster-name prod --output json']);
+  });
+
+  it('live: a CLI that answers v1alpha1 to a v1beta1 kubectl is asked, and is too old', async () => {
+    const { rules, calls } = await liveWithOldAws('client.authentication.k8s.io/v1alpha1');
+    expect(rules).toEqual(expect.arrayContaining(['kubeconfig/aws-cli-too-old', 'kubeconfig/exec-api-version-mismatch']));
+    expect(calls).toEqual(['--region us-west-2 eks get-token --cluster-name prod --output json', '--version']);
   });
 
   it('a static token is a warning: exit 0 by default, 1 with --fail-on warning, and the token never printed', async () => {

@@ -15,8 +15,9 @@ export const execPluginCheck = defineCheck({
   id: 'exec-plugin',
   title: 'exec plugin',
   dependsOn: ['kubeconfig'],
+  waitsFor: ['token'],
   emits: EMITS,
-  async run({ facts, options, signal, remainingMs, once }) {
+  async run({ facts, options, signal, remainingMs, once, finished }) {
     const kc = facts.kubeconfig!;
     const exec = kc.user.exec;
     const plugin = kc.plugin;
@@ -28,10 +29,21 @@ export const execPluginCheck = defineCheck({
     const regionMismatch = regionMismatchFinding(plugin, kc.clusterRegion, kc.cluster.server!);
     if (regionMismatch) findings.push(regionMismatch);
 
+    /**
+     * Too old means answering v1alpha1 whatever kubectl asks for: a CLI that has just printed the credential
+     * kubectl asked for (the token check ran it as kubectl does) is new enough, and asking its version would
+     * start Python a second time (~0.35 s of CPU). Asked when the plugin failed, did not run (--offline), or
+     * answered a v1alpha1 kubeconfig in kind (the version then says which CLI wrote it).
+     */
+    const answeredKubectl = async () => {
+      await finished('token');
+      return facts.credential !== undefined && exec.apiVersion !== 'client.authentication.k8s.io/v1alpha1';
+    };
+
     const path = resolveExecutable(exec.command, options.env, kc.user.file);
     if (!path) {
       findings.push(finding('kubeconfig/exec-command-not-found', { command: exec.command, user: kc.user.name, kind: plugin.kind, clusterName: plugin.clusterName, region: plugin.region }));
-    } else if (plugin.kind === 'aws-cli' && /^aws(\.exe|\.cmd)?$/.test(exec.command.split('/').pop()!)) {
+    } else if (plugin.kind === 'aws-cli' && /^aws(\.exe|\.cmd)?$/.test(exec.command.split('/').pop()!) && !(await answeredKubectl())) {
       // Once per binary and environment: a fleet of contexts on one AWS CLI starts it once, not once per context.
       const out = await once(`aws-version:${path}:${envFingerprint(env)}`, () => runCommand(path, ['--version'], env, Math.min(VERSION_TIMEOUT_MS, remainingMs()), signal));
       const versionLine = `${out.stdout}${out.stderr}`.trim().split('\n')[0] ?? '';
