@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import WaitersFirst from './test/setup/sequencer.js';
+import { pathPastShims } from './test/setup/tool-path.js';
 
 /** The suites that read the one recorded run per scenario (test/helpers/sweep.ts); their project's globalSetup records it. */
 const SWEEP_SUITES = ['test/e2e/secrets.test.ts', 'test/e2e/read-only.test.ts', 'test/e2e/scenarios.test.ts', 'test/e2e/policy-enforcement.test.ts', 'test/e2e/paste-safety.test.ts'];
@@ -9,6 +11,8 @@ export default defineConfig({
     // so three workers on two cores finish the suite in 340 s instead of 468 s (one worker, vitest's
     // default here), measured 2026-12-02; four gained 13 s more and contended for CPU.
     maxWorkers: 3,
+    sequence: { sequencer: WaitersFirst },
+    env: { PATH: pathPastShims() },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { presignEksToken } from '../../src/facts/eks-token-presign.js';
 import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
 import { has } from './tools.js';
-import { AWS_CLI_SYMPTOMS_IN_CONFORMANCE, kubectlFor } from '../helpers/kubectl.js';
+import { AWS_CLI_SYMPTOMS_IN_CONFORMANCE, awsCliSetup, kubectlArgsFor, kubectlFor } from '../helpers/kubectl.js';
 
 
 const HAS_KUBECTL = has('kubectl', ['version', '--client']);
@@ -172,15 +172,21 @@ describe.skipIf(!HAS_KUBECTL)('kubectl against the emulator', () => {
     }
   }, TEST_TIMEOUT_MS);
 
-  // Every scenario that reaches the API server: kubectl shows the symptom the scenario promises, with the real
-  // AWS CLI as exec plugin (emulator-scenario-symptoms.test.ts runs it on the other scenarios: test/helpers/kubectl.ts).
-  // `auth whoami` for 401s: `get pods` retries discovery five times, re-running the plugin each time.
-  const symptoms: Record<string, { args: string[]; shown: (r: Run) => boolean }> = {
-    ok: { args: ['get', 'pods'], shown: (r) => r.code === 0 && /^NAME\s/.test(r.stdout) },
-    Unauthorized: { args: ['auth', 'whoami'], shown: (r) => r.code === 1 && r.stderr.includes('error: You must be logged in to the server (Unauthorized)') },
-    Forbidden: { args: ['get', 'pods'], shown: (r) => r.code === 1 && r.stderr.includes('Error from server (Forbidden): pods is forbidden: User ') },
+  // Scenarios that reach the API server: kubectl shows the symptom the scenario promises, with the real AWS CLI
+  // as exec plugin (emulator-scenario-symptoms.test.ts runs it on the other symptoms: test/helpers/kubectl.ts).
+  // The command per symptom is kubectlArgsFor's (`auth whoami` for 401s: `get pods` re-runs the plugin per discovery retry).
+  const symptoms: Record<string, (r: Run) => boolean> = {
+    ok: (r) => r.code === 0 && /^NAME\s/.test(r.stdout),
+    Unauthorized: (r) => r.code === 1 && r.stderr.includes('error: You must be logged in to the server (Unauthorized)'),
+    Forbidden: (r) => r.code === 1 && r.stderr.includes('Error from server (Forbidden): pods is forbidden: User '),
   };
-  const reachable = HAS_KUBECTL ? listScenarios().filter((s) => AWS_CLI_SYMPTOMS_IN_CONFORMANCE.includes(loadScenario(s.name).expect.kubectl)) : [];
+  // One scenario per way the AWS CLI is set up (awsCliSetup): the others are the same CLI run on the same kind of token.
+  const setups = new Map<string, string>();
+  for (const { name } of HAS_KUBECTL ? listScenarios() : []) {
+    const scenario = loadScenario(name);
+    if (AWS_CLI_SYMPTOMS_IN_CONFORMANCE.includes(scenario.expect.kubectl) && !setups.has(awsCliSetup(scenario))) setups.set(awsCliSetup(scenario), name);
+  }
+  const reachable = [...setups.values()].map((name) => ({ name }));
   it('every symptom this suite takes has its check, and there are scenarios for each', () => {
     expect(Object.keys(symptoms).sort()).toEqual([...AWS_CLI_SYMPTOMS_IN_CONFORMANCE].sort());
     expect(new Set(reachable.map((s) => loadScenario(s.name).expect.kubectl)).size).toBe(AWS_CLI_SYMPTOMS_IN_CONFORMANCE.length);
@@ -189,9 +195,8 @@ describe.skipIf(!HAS_KUBECTL)('kubectl against the emulator', () => {
     const { emu, env } = await setUp(name);
     try {
       const expected = loadScenario(name).expect.kubectl;
-      const symptom = symptoms[expected]!;
-      const r = await kubectl(env, symptom.args);
-      expect({ expected, shown: symptom.shown(r) }, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toEqual({ expected, shown: true });
+      const r = await kubectl(env, kubectlArgsFor(expected));
+      expect({ expected, shown: symptoms[expected]!(r) }, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toEqual({ expected, shown: true });
       expect(emu.state.requests.filter((q) => q.mutating)).toEqual([]);
     } finally {
       await emu.close();

@@ -1,19 +1,51 @@
 /**
  * Running the real kubectl against the emulator: which suite runs it with the real `aws eks get-token` on
- * which scenarios, so that between them every scenario is covered once (the AWS CLI is a Python process per
- * token, kubectl's costliest part), and which kubectl binary.
+ * which scenarios, so that between them every way the scenarios set up the AWS CLI is covered (the AWS CLI
+ * is a Python process per token, kubectl's costliest part, and a third of the suite's CPU), and which
+ * kubectl binary.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { request } from 'node:https';
 import { delimiter, dirname, join } from 'node:path';
+import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
 
 /**
- * test/conformance/kubectl.test.ts checks, with the AWS CLI as exec plugin, every scenario whose kubectl
- * symptom is one of these (and its exact wording); test/unit/emulator-scenario-symptoms.test.ts runs the AWS
- * CLI on every other scenario, and on one scenario per symptom here, with `kubectl get pods`.
+ * test/conformance/kubectl.test.ts checks, with the AWS CLI as exec plugin, one scenario per awsCliSetup
+ * among those whose kubectl symptom is one of these (and its exact wording); test/unit/emulator-scenario-symptoms.test.ts
+ * runs the AWS CLI on every other scenario, and on one scenario per symptom here; both with kubectlArgsFor's
+ * command. The builtin get-token plays every scenario there.
  */
 export const AWS_CLI_SYMPTOMS_IN_CONFORMANCE: readonly string[] = ['ok', 'Unauthorized', 'Forbidden'];
+
+/**
+ * What the real AWS CLI sees of a scenario, for a symptom: how kubectl's exec plugin calls it (or a static
+ * token instead), the shell's AWS variables, and the kind of keys its profile holds. Scenarios alike in all
+ * of these differ only in what the emulator decides about the same kind of token, which the builtin
+ * get-token (byte-identical tokens: test/unit/eks-token.test.ts) plays on every scenario; 45 scenarios
+ * come to 12 set-ups (2026-12-02).
+ */
+export function awsCliSetup(s: Scenario): string {
+  const k = s.kubeconfig;
+  const profile = k.profile ?? s.local.env?.AWS_PROFILE ?? 'default';
+  const p = s.principals.find((x) => x.name === s.local.profiles[profile]);
+  return JSON.stringify({
+    symptom: s.expect.kubectl,
+    exec: k.staticToken !== undefined ? 'static token' : { command: k.command, args: k.args, apiVersion: k.apiVersion, roleArn: k.roleArn !== undefined, profile: k.profile !== undefined, clusterName: k.clusterName !== undefined, region: k.region !== undefined },
+    shell: Object.keys(s.local.env ?? {}).sort(),
+    keys: p ? (p.sessionToken ? 'session' : 'long-term') : 'none',
+  });
+}
+
+/**
+ * The kubectl command that shows a symptom at the least cost. Where the credential is the problem (a 401, a
+ * failing plugin), `get pods` retries discovery and re-runs the exec plugin each time (six AWS CLI processes,
+ * ~3 s of CPU, measured 2026-12-02), while `auth whoami` asks once and, on a 401, once more with a fresh
+ * credential (client-go's retry); it prints the same error. Everything else shows itself on `get pods`.
+ */
+export function kubectlArgsFor(symptom: string): string[] {
+  return symptom === 'Unauthorized' || symptom === 'exec failed' ? ['auth', 'whoami'] : ['get', 'pods'];
+}
 
 /**
  * The gcloud SDK's `kubectl` is a dispatcher (GoogleCloudPlatform/kubectl-dispatcher): it asks the server's

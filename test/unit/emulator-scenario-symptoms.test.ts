@@ -1,7 +1,8 @@
 /**
  * Every scenario, served by the whole emulator (AWS endpoint + Kubernetes API server), makes the
  * real kubectl fail (or succeed) exactly as its `expect.kubectl` says, and nothing it does mutates:
- * `kubectl get pods` with our builtin get-token as exec plugin on every scenario, and with the real
+ * kubectl (`get pods`, or `auth whoami` where the credential fails: kubectlArgsFor) with our builtin
+ * get-token as exec plugin on every scenario, and with the real
  * `aws eks get-token` on every scenario test/conformance/kubectl.test.ts does not already run with it
  * (it takes every ok, Unauthorized and Forbidden scenario) plus one scenario of each of those symptoms.
  */
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, listScenarios, loadScenario, materializeHome, startEmulator } from '../../packages/eks-emulator/src/index.js';
 import { BUILTIN_GET_TOKEN } from '../../packages/eks-emulator/src/home.js';
-import { AWS_CLI_SYMPTOMS_IN_CONFORMANCE, kubectlFor } from '../helpers/kubectl.js';
+import { AWS_CLI_SYMPTOMS_IN_CONFORMANCE, kubectlArgsFor, kubectlFor } from '../helpers/kubectl.js';
 
 function has(cmd: string, args: string[]): boolean {
   try {
@@ -62,9 +63,9 @@ const REQUEST_TIMEOUT = '60s';
 /** A net for a broken emulator: a killed kubectl fails the case (its partial output is no symptom). */
 const KILL_AFTER_MS = 150_000;
 
-function kubectl(bin: string, env: Record<string, string>, requestTimeout: string): Promise<{ code: number; stdout: string; out: string }> {
+function kubectl(bin: string, args: string[], env: Record<string, string>, requestTimeout: string): Promise<{ code: number; stdout: string; out: string }> {
   return new Promise((resolve, reject) =>
-    execFile(bin, ['get', 'pods', `--request-timeout=${requestTimeout}`], { env, timeout: KILL_AFTER_MS }, (e, stdout, stderr) => {
+    execFile(bin, [...args, `--request-timeout=${requestTimeout}`], { env, timeout: KILL_AFTER_MS }, (e, stdout, stderr) => {
       if (e && (e as { killed?: boolean }).killed) return reject(new Error(`kubectl killed after ${KILL_AFTER_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
       resolve({ code: e ? ((e as { code?: number }).code ?? -1) : 0, stdout, out: stdout + stderr });
     }),
@@ -86,7 +87,7 @@ describe.skipIf(!hasKubectl || cases.length === 0)('kubectl symptoms per scenari
     const dir = mkdtempSync(join(tmpdir(), `eksdoctor-${name}-`));
     try {
       const { env } = materializeHome(emu, dir, { exec });
-      const r = await kubectl(await kubectlFor(emu.kubeUrl, emu.caPem), isolatedEnv(process.env, env), scenario.expect.kubectl === 'timeout' ? HANG_REQUEST_TIMEOUT : REQUEST_TIMEOUT);
+      const r = await kubectl(await kubectlFor(emu.kubeUrl, emu.caPem), kubectlArgsFor(scenario.expect.kubectl), isolatedEnv(process.env, env), scenario.expect.kubectl === 'timeout' ? HANG_REQUEST_TIMEOUT : REQUEST_TIMEOUT);
       if (scenario.expect.kubectl === 'ok') {
         expect(r.code, r.out).toBe(0);
         expect(r.stdout).toMatch(/^NAME\s+READY\s+STATUS/);
