@@ -17,10 +17,7 @@ import { has } from './tools.js';
 const HAS_TOOLS = has('kubectl', ['version', '--client']) && has('aws', ['--version']);
 if (!HAS_TOOLS) console.warn('conformance/fixes: skipped, needs both `kubectl` and `aws` on PATH');
 
-/**
- * Nets, not expectations: each kubectl call runs the real `aws eks get-token` (about 0.6 s alone, many
- * seconds on a 2-core machine running two suites), so the bounds are wide; a hang still ends.
- */
+/** Nets, not expectations: wide enough for a 2-core machine running two suites; a hang still ends. */
 const CHILD_TIMEOUT_MS = 90_000;
 const TEST_TIMEOUT_MS = 240_000;
 
@@ -50,7 +47,9 @@ async function seedIncident(): Promise<{ emu: RunningEmulator; asCaller: Record<
   const emu = await startEmulator(scenario);
   const dir = mkdtempSync(join(tmpdir(), 'eksdoctor-fixes-'));
   dirs.push(dir);
-  const { env } = materializeHome(emu, dir, { exec: 'aws-cli' });
+  // kubectl's own tokens from the builtin get-token (byte-identical to the AWS CLI's: test/unit/eks-token.test.ts,
+  // and the AWS CLI as plugin is test/conformance/kubectl.test.ts's): the fixes here are what the real AWS CLI runs.
+  const { env } = materializeHome(emu, dir, { exec: 'builtin' });
   const asCaller = isolatedEnv(process.env, env);
   return { emu, asCaller, asAdmin: { ...asCaller, AWS_PROFILE: 'admin' } };
 }
