@@ -127,6 +127,17 @@ export function suggestedUsername(arn: string): string {
 
 /** Replace-the-ARN fix shared by the rules whose entry can never match as written (moved to mapRoles when it names a role). */
 function replaceArnFix(e: MappingAt & AwsAuthContext & { suggestedArn: string }, t: Target, why: string, section: 'mapRoles' | 'mapUsers' = e.section): Fix {
+  // Already mapped by another entry (the caller's first fix may have added it): written here too, one of the two
+  // would be ignored (the authenticator keys entries by lowercased ARN, the last one wins). Removing this one,
+  // which never matched, changes no one's access.
+  const other = t.awsAuth?.missing ? undefined : t.awsAuth?.[section].find((m) => m.arn.toLowerCase() === e.suggestedArn.toLowerCase() && !sameEntry(m, e));
+  if (other) {
+    return lintFix(e, t, {
+      summary: `${where(e)} (${e.arn}) never matches, and ${e.suggestedArn} is already mapped in ${section} (groups: ${other.groups.join(', ') || 'none'}): remove the entry at ${where(e)}; writing ${e.suggestedArn} there would make a second entry for the role, and the authenticator reads only the last. To give the role this entry's groups (${e.groups.join(', ') || 'none'}) instead, change them on the other entry.`,
+      sections: editedSections(t.awsAuth, e, undefined),
+      eksctl: [`eksctl delete iamidentitymapping --cluster ${clusterOf(t)} --region ${regionOf(t)} --arn ${shq(e.arn)}`],
+    });
+  }
   const entry = { arn: e.suggestedArn, ...(e.username !== undefined && { username: e.username }), groups: e.groups };
   return lintFix(e, t, {
     summary: `In ${where(e)}, replace ${e.arn} with ${e.suggestedArn}${why ? ` (${why})` : ''}.`,

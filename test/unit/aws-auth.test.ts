@@ -487,6 +487,18 @@ describe('aws-auth rules, from the evidence the parser and checks produce', () =
       expect(fix.placeholders).toBeUndefined();
     });
 
+    // Found by the fix proof (role-path-locked-out-no-history): the caller's first fix had mapped role/dev, and
+    // writing it again here made a duplicate of which the authenticator kept the last, so the paste did nothing.
+    it('role-arn-has-path when the role is already mapped: removes the dead entry instead of writing a second one', () => {
+      const { t: tt, problems } = withContent({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/team/dev\n  username: dev\n  groups: [system:masters]\n- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n  groups: [dev-view]\n`, mapUsers: users });
+      const p = problems.find((x) => x.kind === 'role-arn-has-path')!;
+      const fix = rule('aws-auth/role-arn-has-path').fix!(awsAuthFinding(p, 'CONFIG_MAP', {}, { fixers }).evidence, tt);
+      expect(patchOf(fix.commands[1]!).data).toEqual({ mapRoles: `- rolearn: arn:aws:iam::${A}:role/dev\n  username: dev\n  groups:\n    - dev-view\n` });
+      expect(fix.summary).toContain(`arn:aws:iam::${A}:role/dev is already mapped in mapRoles (groups: dev-view): remove the entry at mapRoles line 1`);
+      expect(fix.summary).toContain("this entry's groups (system:masters)");
+      expect(fix.alternative!.commands).toEqual([`eksctl delete iamidentitymapping --cluster prod-eks --region eu-west-1 --arn arn:aws:iam::${A}:role/team/dev --profile ops`]);
+    });
+
     it('no fixer with a profile: the admin profile is a listed placeholder; no fixers at all: the own context', () => {
       const { t: tt, problems } = withContent({ mapRoles: `- rolearn: arn:aws:sts::${A}:assumed-role/ci/s\n  username: ci\n` });
       const e = awsAuthFinding(problems.find((x) => x.kind === 'assumed-role-arn')!, 'CONFIG_MAP', {}, { fixers: [] }).evidence;
