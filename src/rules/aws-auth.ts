@@ -127,13 +127,15 @@ export function suggestedUsername(arn: string): string {
 
 /** Replace-the-ARN fix shared by the rules whose entry can never match as written (moved to mapRoles when it names a role). */
 function replaceArnFix(e: MappingAt & AwsAuthContext & { suggestedArn: string }, t: Target, why: string, section: 'mapRoles' | 'mapUsers' = e.section): Fix {
-  // Already mapped by another entry (the caller's first fix may have added it): written here too, one of the two
-  // would be ignored (the authenticator keys entries by lowercased ARN, the last one wins). Removing this one,
+  // Already mapped by another entry (the caller's first fix may have added it): written here too, the role would
+  // have two entries of which the authenticator uses one (mapRoles is keyed by the lowercased ARN, the last entry
+  // wins; mapUsers by the ARN as written: aws-iam-authenticator pkg/config/mapper.go Key). Removing this one,
   // which never matched, changes no one's access.
-  const other = t.awsAuth?.missing ? undefined : t.awsAuth?.[section].find((m) => m.arn.toLowerCase() === e.suggestedArn.toLowerCase() && !sameEntry(m, e));
+  const sameArn = (arn: string) => (section === 'mapRoles' ? arn.toLowerCase() === e.suggestedArn.toLowerCase() : arn === e.suggestedArn);
+  const other = t.awsAuth?.missing ? undefined : t.awsAuth?.[section].find((m) => sameArn(m.arn) && !sameEntry(m, e));
   if (other) {
     return lintFix(e, t, {
-      summary: `${where(e)} (${e.arn}) never matches, and ${e.suggestedArn} is already mapped in ${section} (groups: ${other.groups.join(', ') || 'none'}): remove the entry at ${where(e)}; writing ${e.suggestedArn} there would make a second entry for the role, and the authenticator reads only the last. To give the role this entry's groups (${e.groups.join(', ') || 'none'}) instead, change them on the other entry.`,
+      summary: `${where(e)} (${e.arn}) never matches, and ${e.suggestedArn} is already mapped in ${section} (groups: ${other.groups.join(', ') || 'none'}): remove the entry at ${where(e)}; written as ${e.suggestedArn}, it would be a second entry for the role, and the authenticator uses only one of the two. To give the role this entry's groups (${e.groups.join(', ') || 'none'}) instead, change them on the other entry.`,
       sections: editedSections(t.awsAuth, e, undefined),
       eksctl: [`eksctl delete iamidentitymapping --cluster ${clusterOf(t)} --region ${regionOf(t)} --arn ${shq(e.arn)}`],
     });

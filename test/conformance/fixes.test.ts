@@ -7,15 +7,17 @@
  * lands in CloudTrail or the audit log.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
+import { BUILTIN_GET_TOKEN } from '../../packages/eks-emulator/src/home.js';
 import { has } from './tools.js';
 
-const HAS_TOOLS = has('kubectl', ['version', '--client']) && has('aws', ['--version']);
-if (!HAS_TOOLS) console.warn('conformance/fixes: skipped, needs both `kubectl` and `aws` on PATH');
+const BUILTIN_BUILT = existsSync(join(BUILTIN_GET_TOKEN, '..', '..', 'dist', 'eksdoctor-aws.mjs'));
+const HAS_TOOLS = has('kubectl', ['version', '--client']) && has('aws', ['--version']) && BUILTIN_BUILT;
+if (!HAS_TOOLS) console.warn('conformance/fixes: skipped, needs `kubectl` and `aws` on PATH and a built dist/ (npm run build) for the builtin get-token');
 
 /** Nets, not expectations: wide enough for a 2-core machine running two suites; a hang still ends. */
 const CHILD_TIMEOUT_MS = 90_000;

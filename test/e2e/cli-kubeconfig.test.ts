@@ -82,15 +82,15 @@ describe('eksdoctor auth --offline on kubeconfig fixtures', () => {
    * asked only when the plugin did not hand kubectl the credential it asked for (too old = v1alpha1 whatever
    * kubectl asks). Nothing listens at the fixture's server; only the exec-plugin findings are looked at.
    */
-  async function liveWithOldAws(answers: string) {
+  async function liveWithOldAws(answers: string, opts: { sleep?: number; timeout?: string } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'old-aws-'));
     const log = join(dir, 'calls.log');
     const credential = JSON.stringify({ kind: 'ExecCredential', apiVersion: answers, spec: {}, status: { token: 'not-an-eks-token' } });
-    writeFileSync(join(dir, 'aws'), `#!/bin/sh\necho "$*" >> "${log}"\nif [ "$1" = --version ]; then echo "aws-cli/2.6.2 Python/3.9.11 Linux/6.1.0 exe/x86_64"; exit 0; fi\necho '${credential}'\n`);
+    writeFileSync(join(dir, 'aws'), `#!/bin/sh\necho "$*" >> "${log}"\nif [ "$1" = --version ]; then ${opts.sleep ? `sleep ${opts.sleep}; ` : ''}echo "aws-cli/2.6.2 Python/3.9.11 Linux/6.1.0 exe/x86_64"; exit 0; fi\n${opts.sleep ? `sleep ${opts.sleep}\n` : ''}echo '${credential}'\n`);
     chmodSync(join(dir, 'aws'), 0o755);
-    const r = await runCli(['auth', '--output', 'json', '--no-logs', '--timeout', '20s', '--kubeconfig', fixture('kubeconfig', 'aws-cli-v1beta1.yaml')], isolatedEnv({ PATH: `${dir}:/usr/bin:/bin` }));
-    const report = JSON.parse(r.stdout) as { findings: { rule: string }[] };
-    return { rules: report.findings.map((f) => f.rule), calls: readFileSync(log, 'utf8').trim().split('\n') };
+    const r = await runCli(['auth', '--output', 'json', '--no-logs', '--timeout', opts.timeout ?? '20s', '--kubeconfig', fixture('kubeconfig', 'aws-cli-v1beta1.yaml')], isolatedEnv({ PATH: `${dir}:/usr/bin:/bin` }));
+    const report = JSON.parse(r.stdout) as { verdict: string; findings: { rule: string }[]; checks: { id: string; status: string; reason?: string }[] };
+    return { report, rules: report.findings.map((f) => f.rule), calls: readFileSync(log, 'utf8').trim().split('\n') };
   }
 
   it('live: a CLI that answers kubectl in v1beta1 is not asked its version (one Python start, not two)', async () => {
@@ -103,6 +103,12 @@ describe('eksdoctor auth --offline on kubeconfig fixtures', () => {
     const { rules, calls } = await liveWithOldAws('client.authentication.k8s.io/v1alpha1');
     expect(rules).toEqual(expect.arrayContaining(['kubeconfig/aws-cli-too-old', 'kubeconfig/exec-api-version-mismatch']));
     expect(calls).toEqual(['--region us-west-2 eks get-token --cluster-name prod --output json', '--version']);
+  });
+
+  it('live: a plugin that outlives --timeout leaves no time for the version: exec-plugin could not run, not a pass', async () => {
+    const { report } = await liveWithOldAws('client.authentication.k8s.io/v1alpha1', { sleep: 6, timeout: '3s' });
+    expect(report.checks.find((c) => c.id === 'exec-plugin')).toMatchObject({ status: 'error', reason: expect.stringMatching(/did not report its version/) });
+    expect(report.verdict).not.toBe('pass');
   });
 
   it('a static token is a warning: exit 0 by default, 1 with --fail-on warning, and the token never printed', async () => {

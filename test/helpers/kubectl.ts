@@ -22,8 +22,8 @@ export const AWS_CLI_SYMPTOMS_IN_CONFORMANCE: readonly string[] = ['ok', 'Unauth
  * What the real AWS CLI sees of a scenario, for a symptom: how kubectl's exec plugin calls it (or a static
  * token instead), the shell's AWS variables, and the kind of keys its profile holds. Scenarios alike in all
  * of these differ only in what the emulator decides about the same kind of token, which the builtin
- * get-token (byte-identical tokens: test/unit/eks-token.test.ts) plays on every scenario; 45 scenarios
- * come to 12 set-ups (2026-12-02).
+ * get-token (byte-identical tokens: test/unit/eks-token.test.ts) plays on every scenario; the 51 scenarios
+ * with those symptoms come to 12 set-ups (2026-12-02).
  */
 export function awsCliSetup(s: Scenario): string {
   const k = s.kubeconfig;

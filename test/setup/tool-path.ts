@@ -5,7 +5,7 @@
  * plugins kubectl starts), measured 2026-12-02. The AWS CLI that runs is the same one; only the shim is skipped.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 
 function onPath(path: string, cmd: string): string | undefined {
@@ -15,11 +15,26 @@ function onPath(path: string, cmd: string): string | undefined {
     .find((p) => existsSync(p));
 }
 
+/** Whether `file` starts like a pyenv shim (its first 2 KB; anything unreadable is not one). */
+function isPyenvShim(file: string): boolean {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(2048);
+      return head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8').includes('pyenv');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 export function pathPastShims(path = process.env.PATH ?? '', cmds = ['aws', 'moto_server']): string {
   const dirs: string[] = [];
   for (const cmd of cmds) {
     const found = onPath(path, cmd);
-    if (!found || !readFileSync(found, 'utf8').slice(0, 2000).includes('pyenv')) continue;
+    if (!found || !isPyenvShim(found)) continue;
     try {
       const real = execFileSync('pyenv', ['which', cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
       if (real && existsSync(real) && !dirs.includes(dirname(real))) dirs.push(dirname(real));

@@ -2,9 +2,9 @@
  * Every scenario, served by the whole emulator (AWS endpoint + Kubernetes API server), makes the
  * real kubectl fail (or succeed) exactly as its `expect.kubectl` says, and nothing it does mutates:
  * kubectl (`get pods`, or `auth whoami` where the credential fails: kubectlArgsFor) with our builtin
- * get-token as exec plugin on every scenario, and with the real
- * `aws eks get-token` on every scenario test/conformance/kubectl.test.ts does not already run with it
- * (it takes every ok, Unauthorized and Forbidden scenario) plus one scenario of each of those symptoms.
+ * get-token as exec plugin on every scenario, and with the real `aws eks get-token` on every scenario
+ * whose symptom test/conformance/kubectl.test.ts does not take (it takes ok, Unauthorized and Forbidden,
+ * one scenario per AWS CLI set-up: test/helpers/kubectl.ts awsCliSetup) plus one scenario of each of those.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -33,13 +33,15 @@ export const execPluginCheck = defineCheck({
      * Too old means answering v1alpha1 whatever kubectl asks for: a CLI that has just printed the credential
      * kubectl asked for (the token check ran it as kubectl does) is new enough, and asking its version would
      * start Python a second time (~0.35 s of CPU). Asked when the plugin failed, did not run (--offline), or
-     * answered a v1alpha1 kubeconfig in kind (the version then says which CLI wrote it).
+     * answered a v1alpha1 kubeconfig in kind (the version then says which CLI wrote it). After the plugin, not
+     * beside it: a failing run takes that much longer, every other run one Python start less.
      */
     const answeredKubectl = async () => {
       await finished('token');
       return facts.credential !== undefined && exec.apiVersion !== 'client.authentication.k8s.io/v1alpha1';
     };
 
+    let versionUnknown: string | undefined;
     const path = resolveExecutable(exec.command, options.env, kc.user.file);
     if (!path) {
       findings.push(finding('kubeconfig/exec-command-not-found', { command: exec.command, user: kc.user.name, kind: plugin.kind, clusterName: plugin.clusterName, region: plugin.region }));
@@ -48,13 +50,16 @@ export const execPluginCheck = defineCheck({
       const out = await once(`aws-version:${path}:${envFingerprint(env)}`, () => runCommand(path, ['--version'], env, Math.min(VERSION_TIMEOUT_MS, remainingMs()), signal));
       const versionLine = `${out.stdout}${out.stderr}`.trim().split('\n')[0] ?? '';
       const version = parseAwsCliVersion(versionLine);
+      // Asked because the plugin failed (or offline): a version that could not be read is not "new enough".
+      if (!version && (out.timedOut || out.error !== undefined)) versionUnknown = `the AWS CLI did not report its version${out.timedOut ? ' in time' : ` (${out.error})`}`;
       if (version?.tooOld) {
         findings.push(finding('kubeconfig/aws-cli-too-old', { command: path, versionLine, version: version.version, major: version.major, minimum: version.minimum, clusterName: plugin.clusterName, region: plugin.region }));
       }
     }
     const profile = await profileProblem;
     if (profile) findings.push(profile);
-    return { findings, ...(!path && { halt: `exec plugin "${exec.command}" not found` }) };
+    const halt = !path ? `exec plugin "${exec.command}" not found` : versionUnknown;
+    return { findings, ...(halt !== undefined && { halt }) };
   },
 });
 
