@@ -1,6 +1,7 @@
 import type { ResourceRule } from '../../facts/kube-api.js';
 import { finding } from '../../rules/index.js';
 import { defineCheck } from '../types.js';
+import { fixersHere } from '../mapping/fixers.js';
 import { callOptions } from './kube-auth.js';
 
 /** Groups Kubernetes itself adds to every authenticated user: RBAC bindings are not expected for them. */
@@ -29,12 +30,12 @@ export const rbacCheck = defineCheck({
     if (lists.every((l) => l.ok)) {
       const bound = new Set(lists.flatMap((l) => (l.ok ? l.items : [])).flatMap((b) => b.subjects.filter((s) => s.kind === 'Group').map((s) => s.name)));
       const unbound = groups.filter((g) => !bound.has(g));
-      return unbound.length === groups.length ? { findings: [finding('rbac/groups-without-bindings', { groups, username: kube.username, source: 'bindings', fixers: await (await import('../mapping/fixers.js')).fixersHere(ctx) })] } : { findings: [] };
+      return unbound.length === groups.length ? { findings: [finding('rbac/groups-without-bindings', { groups, username: kube.username, source: 'bindings', fixers: await fixersHere(ctx) })] } : { findings: [] };
     }
     // May not list bindings: what does the server say this user may do at all?
     const rules = await kube.api.rules(ctx.facts.kubeconfig?.context.namespace || 'default', callOptions(ctx));
     if (rules.ok && !rules.incomplete && rules.resourceRules.every(isSelfReview)) {
-      return { findings: [finding('rbac/groups-without-bindings', { groups, username: kube.username, source: 'SelfSubjectRulesReview', fixers: await (await import('../mapping/fixers.js')).fixersHere(ctx) })] };
+      return { findings: [finding('rbac/groups-without-bindings', { groups, username: kube.username, source: 'SelfSubjectRulesReview', fixers: await fixersHere(ctx) })] };
     }
     return { findings: [] };
   },

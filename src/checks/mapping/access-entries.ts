@@ -1,5 +1,6 @@
 import { finding, type FindingOf } from '../../rules/index.js';
 import { defineCheck } from '../types.js';
+import { fixersHere } from './fixers.js';
 
 const EMITS = ['access-entry/not-enabled', 'access-entry/list-denied', 'access-entry/granted', 'access-entry/no-permissions', 'access-entry/namespace-scoped', 'access-entry/principal-recreated'] as const;
 
@@ -46,14 +47,14 @@ export const accessEntriesCheck = defineCheck({
             kubernetesGroups: entry.kubernetesGroups,
             // EKS's default username (the session ARN template, or the user ARN) comes back by itself.
             ...(entry.username && !/\{\{SessionName\}\}$/.test(entry.username) && entry.username !== entry.principalArn && { username: entry.username }),
-            fixers: await (await import('./fixers.js')).fixersHere(ctx),
+            fixers: await fixersHere(ctx),
           }),
         ],
       };
     }
     const policies = entry.policies.map((p) => p.policy);
     if (policies.length === 0 && entry.kubernetesGroups.length === 0) {
-      findings.push(finding('access-entry/no-permissions', { principalArn: entry.principalArn, username: entry.username, cluster: target.cluster ?? cluster.name, fixers: await (await import('./fixers.js')).fixersHere(ctx) }));
+      findings.push(finding('access-entry/no-permissions', { principalArn: entry.principalArn, username: entry.username, cluster: target.cluster ?? cluster.name, fixers: await fixersHere(ctx) }));
     } else {
       findings.push(finding('access-entry/granted', { principalArn: entry.principalArn, username: entry.username, groups: entry.kubernetesGroups, policies }));
     }

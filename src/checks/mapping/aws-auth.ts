@@ -6,6 +6,7 @@ import type { AuditStamp, LintContext } from '../../rules/aws-auth.js';
 import { finding, type FindingOf, type RuleId } from '../../rules/index.js';
 import { defineCheck, type CheckContext } from '../types.js';
 import { callOptions } from '../kube/kube-auth.js';
+import { awsAuthContentOf, fixersHere, switchToApiOf, unseenOf } from './fixers.js';
 
 /** The rule for each problem the authenticator's parser and linter report (facts speak in problems, checks in rules). */
 export const AWS_AUTH_PROBLEM_RULES = {
@@ -84,7 +85,7 @@ export const awsAuthCheck = defineCheck({
     if (read.kind === 'unreadable') {
       facts.awsAuth = { readable: false, exists: true };
       const inferred = accountOnlyFromKube(facts);
-      if (inferred) return { findings: [{ ...inferred, evidence: { ...inferred.evidence, fixers: await (await import('./fixers.js')).fixersHere(ctx) } }] };
+      if (inferred) return { findings: [{ ...inferred, evidence: { ...inferred.evidence, fixers: await fixersHere(ctx) } }] };
       if (matters) findings.push(finding('aws-auth/unreadable', { status: read.status, ...(read.reason && { reason: read.reason }), ...(read.as && { as: read.as }) }), ...(fallback?.gap ?? []));
       return { findings, skip: `not readable with this credential (${read.status})` };
     }
@@ -92,7 +93,6 @@ export const awsAuthCheck = defineCheck({
     const principal = facts.identity;
     const stamp: AuditStamp = origin ? { source: 'audit-log', changedAt: origin.at, changedBy: origin.by } : {};
     facts.awsAuth = { readable: origin === undefined, exists: true, config, ...(origin && { fromAudit: origin }) };
-    const { awsAuthContentOf, fixersHere, switchToApiOf, unseenOf } = await import('./fixers.js');
     const problems = config.problems.filter((p) => !principal || concernsPrincipal(p, principal.principalArn));
     // A caller that may not write aws-auth (refused, or let in without admin rights) cannot apply the fix:
     // name who can (their kubectl context), as the not-mapped fix does.
