@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, loadScenario, materializeHome, startEmulator, type RunningEmulator } from '../../packages/eks-emulator/src/index.js';
 import { BUILTIN_GET_TOKEN } from '../../packages/eks-emulator/src/home.js';
+import { kubectlFor } from '../helpers/kubectl.js';
 import { has } from './tools.js';
 
 const BUILTIN_BUILT = existsSync(join(BUILTIN_GET_TOKEN, '..', '..', 'dist', 'eksdoctor-aws.mjs'));
@@ -42,8 +43,13 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** The seed incident, with an `admin` profile for the cluster's creator (the person who can fix it). */
-async function seedIncident(): Promise<{ emu: RunningEmulator; asCaller: Record<string, string>; asAdmin: Record<string, string> }> {
+type Kubectl = (env: Record<string, string>, args: string[]) => Promise<Run>;
+
+/**
+ * The seed incident, with an `admin` profile for the cluster's creator (the person who can fix it), and
+ * kubectl as the gcloud dispatcher would pick it (through the dispatcher each command runs the plugin twice).
+ */
+async function seedIncident(): Promise<{ emu: RunningEmulator; asCaller: Record<string, string>; asAdmin: Record<string, string>; kubectl: Kubectl }> {
   const scenario = loadScenario('seed-incident-terraform');
   scenario.local.profiles.admin = 'ops-jane';
   const emu = await startEmulator(scenario);
@@ -53,17 +59,18 @@ async function seedIncident(): Promise<{ emu: RunningEmulator; asCaller: Record<
   // and the AWS CLI as plugin is test/conformance/kubectl.test.ts's): the fixes here are what the real AWS CLI runs.
   const { env } = materializeHome(emu, dir, { exec: 'builtin' });
   const asCaller = isolatedEnv(process.env, env);
-  return { emu, asCaller, asAdmin: { ...asCaller, AWS_PROFILE: 'admin' } };
+  const bin = await kubectlFor(emu.kubeUrl, emu.caPem);
+  const kubectl: Kubectl = (env, args) => run(bin, env, ['--request-timeout=60s', ...args]);
+  return { emu, asCaller, asAdmin: { ...asCaller, AWS_PROFILE: 'admin' }, kubectl };
 }
 
-const kubectl = (env: Record<string, string>, args: string[]) => run('kubectl', env, ['--request-timeout=60s', ...args]);
 const aws = (emu: RunningEmulator, env: Record<string, string>, args: string[]) => run('aws', { ...env, AWS_MAX_ATTEMPTS: '1' }, ['--endpoint-url', emu.awsUrl, '--output', 'json', ...args]);
 const INSTANCE_ROLE = 'arn:aws:iam::111122223333:role/eks-ci-runner';
 const LOGGED_OUT = 'error: You must be logged in to the server (Unauthorized)';
 
 describe.skipIf(!HAS_TOOLS)('fix commands against the emulator', () => {
   it('kubectl patch configmap aws-auth --type merge maps the instance role; kubectl as it then gets in', async () => {
-    const { emu, asCaller, asAdmin } = await seedIncident();
+    const { emu, asCaller, asAdmin, kubectl } = await seedIncident();
     try {
       expect((await kubectl(asCaller, ['auth', 'whoami'])).stderr).toContain(LOGGED_OUT);
       // The caller may not fix it themselves: RBAC answers 403 like the API server.
@@ -93,7 +100,7 @@ describe.skipIf(!HAS_TOOLS)('fix commands against the emulator', () => {
   }, TEST_TIMEOUT_MS);
 
   it('kubectl create clusterrolebinding: only an admin may, and the binding grants at once', async () => {
-    const { emu, asCaller, asAdmin } = await seedIncident();
+    const { emu, asCaller, asAdmin, kubectl } = await seedIncident();
     try {
       const mapRoles = `${emu.state.scenario.awsAuth!.mapRoles}- rolearn: ${INSTANCE_ROLE}\n  username: ci-runner\n  groups:\n    - ci-readers\n`;
       await kubectl(asAdmin, ['patch', 'configmap', 'aws-auth', '-n', 'kube-system', '--type', 'merge', '-p', JSON.stringify({ data: { mapRoles } })]);
@@ -111,7 +118,7 @@ describe.skipIf(!HAS_TOOLS)('fix commands against the emulator', () => {
   }, TEST_TIMEOUT_MS);
 
   it('aws eks update-cluster-config + create-access-entry + associate-access-policy grant the instance role', async () => {
-    const { emu, asCaller, asAdmin } = await seedIncident();
+    const { emu, asCaller, asAdmin, kubectl } = await seedIncident();
     try {
       const denied = await aws(emu, asCaller, ['eks', 'create-access-entry', '--cluster-name', 'prod', '--principal-arn', INSTANCE_ROLE]);
       expect(denied.stderr).toContain('An error occurred (AccessDeniedException) when calling the CreateAccessEntry operation: User: arn:aws:sts::111122223333:assumed-role/eks-ci-runner/i-0a1b2c3d4e5f67890 is not authorized to perform: eks:CreateAccessEntry');
