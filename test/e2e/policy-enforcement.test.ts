@@ -15,7 +15,7 @@ import { KUBE_NON_RESOURCE_REQUESTS, KUBE_REQUESTS } from '../../src/facts/kube-
 import type { Report } from '../../src/report/model.js';
 import { mapLimit } from '../helpers/emulator.js';
 import { recordScenario, type ScenarioRecording, type SweepEntry } from '../helpers/sweep-record.js';
-import { recordedReport, scenarioSweep, sweepEntries, SWEEP_WAIT_MS } from '../helpers/sweep.js';
+import { inRecordingOrder, recordedReport, scenarioSweep, sweepEntries, sweptRecording, SWEEP_WAIT_MS } from '../helpers/sweep.js';
 
 /** Two CLIs at a time beside the sweep's own four: the machine has two cores and other suites run too. */
 const CONCURRENCY = 2;
@@ -83,9 +83,9 @@ async function enforcedRun(entry: SweepEntry, recording: ScenarioRecording, poli
 }
 
 beforeAll(async () => {
-  sweep = await scenarioSweep();
-  await mapLimit(ENTRIES, CONCURRENCY, async (entry) => {
-    const recording = sweep.get(entry.label)!;
+  // Each scenario as soon as the sweep has recorded it (taken in the sweep's order), not after the whole sweep.
+  await mapLimit(inRecordingOrder(ENTRIES), CONCURRENCY, async (entry) => {
+    const recording = await sweptRecording(entry.label);
     const base = recordedReport(recording);
     if (!base.report) {
       results.set(entry.label, { entry, principals: [], baseline: undefined as never, error: base.error });
@@ -100,6 +100,7 @@ beforeAll(async () => {
     if (run.report) result.enforced = diagnosis(run.report);
     else result.error = run.error;
   });
+  sweep = await scenarioSweep();
 }, SWEEP_WAIT_MS + 240_000);
 
 afterAll(() => {

@@ -128,11 +128,18 @@ async function presignExpiredTokenFor(run: ScenarioRun, stsUrl: string): Promise
   run.state.kubeconfigMaterials.expiredToken = token;
 }
 
-/** Records every entry, `concurrency` CLIs at a time; a harness failure is recorded for its scenario, never thrown. */
-export async function recordSweep(entries: SweepEntry[] = sweepEntries(), concurrency = 4): Promise<ScenarioRecording[]> {
-  const order = entries.map((e, i) => ({ e, i, waits: waits(loadScenario(e.name)) })).sort((a, b) => b.waits - a.waits);
+/** The order the sweep records `entries` in (the ones that wait first), for suites that take each as it comes. */
+export function inRecordingOrder<T extends SweepEntry>(entries: T[]): T[] {
+  return entries.map((e, i) => ({ e, i, waits: waits(loadScenario(e.name)) })).sort((a, b) => b.waits - a.waits || a.i - b.i).map(({ e }) => e);
+}
+
+/**
+ * Records every entry, `concurrency` CLIs at a time; a harness failure is recorded for its scenario, never
+ * thrown. `onRecorded` gets each recording as it is done, so a suite may start on it before the rest.
+ */
+export async function recordSweep(entries: SweepEntry[] = sweepEntries(), concurrency = 4, onRecorded?: (r: ScenarioRecording) => void): Promise<ScenarioRecording[]> {
   const out: ScenarioRecording[] = new Array(entries.length);
-  await mapLimit(order, concurrency, async ({ e, i }) => {
+  await mapLimit(inRecordingOrder(entries).map((e) => ({ e, i: entries.indexOf(e) })), concurrency, async ({ e, i }) => {
     try {
       out[i] = await recordScenario(e);
     } catch (err) {
@@ -153,6 +160,7 @@ export async function recordSweep(entries: SweepEntry[] = sweepEntries(), concur
         harnessError: err instanceof Error ? (err.stack ?? err.message) : String(err),
       };
     }
+    onRecorded?.(out[i]);
   });
   return out;
 }
@@ -160,11 +168,26 @@ export async function recordSweep(entries: SweepEntry[] = sweepEntries(), concur
 export const SWEEP_FILE = 'sweep.json';
 export const SWEEP_ERROR_FILE = 'sweep-error.txt';
 
-/** Writes the recording into `dir` (atomically: readers never see half a file). */
+/** One entry's own file, written as soon as it is recorded (a label is a scenario name: a safe file name). */
+export function sweepEntryFile(label: string): string {
+  return `entry-${label}.json`;
+}
+
+/** Writes `content` as `dir/file` atomically: readers never see half a file. */
+function writeAtomically(dir: string, file: string, content: string): void {
+  const tmp = join(dir, `${file}.tmp`);
+  writeFileSync(tmp, content);
+  renameSync(tmp, join(dir, file));
+}
+
+/** Writes the whole recording into `dir`. */
 export function writeSweep(dir: string, recordings: ScenarioRecording[]): void {
-  const tmp = join(dir, `${SWEEP_FILE}.tmp`);
-  writeFileSync(tmp, JSON.stringify(recordings));
-  renameSync(tmp, join(dir, SWEEP_FILE));
+  writeAtomically(dir, SWEEP_FILE, JSON.stringify(recordings));
+}
+
+/** Writes one entry's recording into `dir`, before the sweep is over. */
+export function writeSweepEntry(dir: string, recording: ScenarioRecording): void {
+  writeAtomically(dir, sweepEntryFile(recording.label), JSON.stringify(recording));
 }
 
 export function writeSweepError(dir: string, err: unknown): void {

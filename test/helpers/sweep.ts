@@ -11,9 +11,9 @@ import { inject } from 'vitest';
 import { renderOutput, type OutputFormat } from '../../src/cli/output.js';
 import type { Report } from '../../src/report/model.js';
 import type { ProxiedCall } from './emulator.js';
-import { SWEEP_ERROR_FILE, SWEEP_FILE, type ScenarioRecording } from './sweep-record.js';
+import { SWEEP_ERROR_FILE, SWEEP_FILE, sweepEntryFile, type ScenarioRecording } from './sweep-record.js';
 
-export { grantAssumeRole, sweepEntries, type ScenarioRecording, type SweepEntry } from './sweep-record.js';
+export { grantAssumeRole, inRecordingOrder, sweepEntries, type ScenarioRecording, type SweepEntry } from './sweep-record.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,22 +25,34 @@ declare module 'vitest' {
 /** How long a suite waits for the sweep the globalSetup started (it records every scenario once). */
 export const SWEEP_WAIT_MS = 300_000;
 
-/**
- * The sweep's recordings, by label. Waits for the globalSetup's sweep to finish (it runs beside the other
- * test files); a sweep that failed as a whole fails the caller with its error.
- */
-export async function scenarioSweep(): Promise<Map<string, ScenarioRecording>> {
+/** Waits for `file` in the sweep's directory; a sweep that failed as a whole fails the caller with its error. */
+async function sweepFile<T>(file: string, notThere?: () => Error | undefined): Promise<T> {
   const dir = inject('scenarioSweepDir');
   if (!dir) throw new Error('no scenario sweep: run the suite with vitest.config.ts (its globalSetup test/setup/scenario-sweep.ts records the scenarios)');
   const until = Date.now() + SWEEP_WAIT_MS;
   for (;;) {
     if (existsSync(join(dir, SWEEP_ERROR_FILE))) throw new Error(`the scenario sweep failed:\n${readFileSync(join(dir, SWEEP_ERROR_FILE), 'utf8')}`);
-    if (existsSync(join(dir, SWEEP_FILE))) break;
-    if (Date.now() > until) throw new Error(`the scenario sweep did not finish within ${SWEEP_WAIT_MS / 1000} s (${dir})`);
+    if (existsSync(join(dir, file))) return JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
+    const missing = notThere?.();
+    if (missing) throw missing;
+    if (Date.now() > until) throw new Error(`the scenario sweep did not write ${file} within ${SWEEP_WAIT_MS / 1000} s (${dir})`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const recordings = JSON.parse(readFileSync(join(dir, SWEEP_FILE), 'utf8')) as ScenarioRecording[];
+}
+
+/** The sweep's recordings, by label. Waits for the globalSetup's sweep to finish (it runs beside the other test files). */
+export async function scenarioSweep(): Promise<Map<string, ScenarioRecording>> {
+  const recordings = await sweepFile<ScenarioRecording[]>(SWEEP_FILE);
   return new Map(recordings.map((r) => [r.label, r]));
+}
+
+/** One entry's recording, as soon as the sweep has it (before the rest are done). */
+export async function sweptRecording(label: string): Promise<ScenarioRecording> {
+  const dir = inject('scenarioSweepDir');
+  // The whole sweep is written after every entry: without the entry by then, it is not one.
+  return sweepFile<ScenarioRecording>(sweepEntryFile(label), () =>
+    existsSync(join(dir, SWEEP_FILE)) && !existsSync(join(dir, sweepEntryFile(label))) ? new Error(`${label} is not an entry of the scenario sweep`) : undefined,
+  );
 }
 
 /** The recorded report, or why there is none (with the run's exit code and stderr, so a crash shows itself). */
