@@ -3,7 +3,7 @@ import WaitersFirst from './test/setup/sequencer.js';
 import { pathPastShims } from './test/setup/tool-path.js';
 
 /** The suites that read the one recorded run per scenario (test/helpers/sweep.ts); their project's globalSetup records it. */
-const SWEEP_SUITES = ['test/e2e/secrets.test.ts', 'test/e2e/read-only.test.ts', 'test/e2e/scenarios.test.ts', 'test/e2e/policy-enforcement.test.ts', 'test/e2e/paste-safety.test.ts'];
+const SWEEP_SUITES = ['test/e2e/fix-proof.test.ts', 'test/e2e/secrets.test.ts', 'test/e2e/read-only.test.ts', 'test/e2e/scenarios.test.ts', 'test/e2e/policy-enforcement.test.ts', 'test/e2e/paste-safety.test.ts'];
 
 export default defineConfig({
   test: {

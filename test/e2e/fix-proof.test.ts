@@ -1,6 +1,8 @@
 /**
  * Issue 13 §4 "proven": for every broken scenario, the fix eksdoctor prints is run as a person would run
- * it and shown to work. Diagnose as the scenario's caller (the built CLI, `auth -o json`); take the root
+ * it and shown to work. The first diagnosis is the scenario's caller's (the built CLI's `auth -o json`, as
+ * the scenario sweep recorded it: test/helpers/sweep.ts; the same CLI on the same scenario, run once for
+ * every suite that reads it); take the root
  * causes' commands (the kubectl-only variant, never the eksctl alternative); fill the placeholders the fix
  * lists from the scenario's data (ADMIN_PROFILE → a profile this test adds for the admin the fix names);
  * run each with the real AWS CLI (AWS_ENDPOINT_URL points it at the emulator: botocore ≥ 1.31 reads it)
@@ -20,7 +22,9 @@ import type { Scenario } from '../../packages/eks-emulator/src/scenario.js';
 import type { Report, ReportFinding } from '../../src/report/model.js';
 import { has } from '../conformance/tools.js';
 import { runEksdoctor } from '../helpers/emulator.js';
+import { kubectlFor } from '../helpers/kubectl.js';
 import { shellWords } from '../helpers/shell-words.js';
+import { recordedReport, sweptRecording } from '../helpers/sweep.js';
 
 const HAS_TOOLS = has('kubectl', ['version', '--client']) && has('aws', ['--version']);
 if (!HAS_TOOLS) console.warn('e2e/fix-proof: skipped, needs both `kubectl` and `aws` on PATH');
@@ -113,9 +117,15 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function prove(name: string): Promise<Outcome> {
-  const scenario = loadScenario(name);
-  if (scenario.fixProof) return { kind: 'skipped', why: scenario.fixProof.skip };
+/** The caller's first diagnosis: the sweep's recorded report of the scenario (waited for, outside a slot). */
+async function firstDiagnosis(name: string): Promise<Report> {
+  const recorded = recordedReport(await sweptRecording(name));
+  if (!recorded.report) throw new Error(recorded.error);
+  return recorded.report;
+}
+
+async function prove(scenario: Scenario, report: Report): Promise<Outcome> {
+  const { name } = scenario;
   const emu = await startEmulator(scenario);
   const home = mkdtempSync(join(tmpdir(), `eksdoctor-fixproof-${name}-`));
   dirs.push(home);
@@ -123,15 +133,17 @@ async function prove(name: string): Promise<Outcome> {
     const { env: homeEnv } = materializeHome(emu, home, { exec: 'builtin' });
     const env = isolatedEnv(process.env, { ...homeEnv, NO_COLOR: '1', AWS_MAX_ATTEMPTS: '1', AWS_PAGER: '' });
     const runArgs = [...(scenario.run?.profile ? ['--profile', scenario.run.profile] : []), ...(scenario.run?.principal ? ['--principal', scenario.run.principal] : [])];
-    const first = await runEksdoctor(['auth', ...runArgs, '--output', 'json'], env, CHILD_TIMEOUT_MS);
-    const report = JSON.parse(first.stdout) as Report;
     if (report.verdict === 'pass' || (scenario.expect.exitCode === 0 && scenario.expect.rootCauses.length === 0)) return { kind: 'healthy' };
     const context = report.target.context!;
+    // The kubectl binary the gcloud dispatcher would pick, picked once: through the dispatcher every kubectl
+    // command runs the exec plugin twice (its version question, then the real kubectl), a second AWS CLI
+    // process each time once a fix has written `aws` into the kubeconfig.
+    const kubectl = await kubectlFor(emu.kubeUrl, emu.caPem);
     const ran: string[] = [];
     // As a person would: run the root cause's fix, diagnose again, and fix what the run can now see
     // (a caller let in may read aws-auth, which shows the broken line the first run could not).
     let current = report;
-    let last = first;
+    let last: Awaited<ReturnType<typeof runEksdoctor>> | undefined;
     for (let round = 1; round <= MAX_ROUNDS && current.verdict !== 'pass'; round++) {
       const fixes = fixesOf(current);
       expect(fixes.length, `${name}: a fix to run in round ${round} (verdict ${current.verdict}: ${current.summary})`).toBeGreaterThan(0);
@@ -163,7 +175,7 @@ async function prove(name: string): Promise<Outcome> {
             tool === 'kubectl' && rest[0] === 'edit'
               ? { KUBE_EDITOR: `node ${writeEditor(home)}`, FIXPROOF_INSERT: JSON.stringify(fix.insert), FIXPROOF_YAML: createRequire(import.meta.url).resolve('yaml') }
               : {};
-          const r = await run(tool!, tool === 'kubectl' ? ['--request-timeout=20s', ...rest] : rest, { ...env, ...editorEnv });
+          const r = tool === 'kubectl' ? await run(kubectl, ['--request-timeout=20s', ...rest], { ...env, ...editorEnv }) : await run(tool!, rest, env);
           expect(r.code, `${name}: ${command}\n${r.stderr}${r.stdout}`).toBe(0);
           ran.push(command);
         }
@@ -177,8 +189,8 @@ async function prove(name: string): Promise<Outcome> {
     const left = after.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.rule}: ${f.title}`);
     // Still the caller: a fix must not have swapped the caller's kubeconfig credentials for the fixer's.
     if (report.identity) expect(after.identity?.principalArn, `${name}: kubectl still presents the caller`).toBe(report.identity.principalArn);
-    expect({ verdict: after.verdict, code: last.code, left }, `${name}: after ${ran.join(' ; ')}`).toEqual({ verdict: 'pass', code: 0, left: [] });
-    const pods = await run('kubectl', ['--request-timeout=20s', '--context', context, 'get', 'pods'], env);
+    expect({ verdict: after.verdict, code: last?.code, left }, `${name}: after ${ran.join(' ; ')}`).toEqual({ verdict: 'pass', code: 0, left: [] });
+    const pods = await run(kubectl, ['--request-timeout=20s', '--context', context, 'get', 'pods'], env);
     expect(pods.code, `${name}: kubectl get pods as the caller\n${pods.stderr}`).toBe(0);
     return { kind: 'proven', commands: ran };
   } finally {
@@ -202,7 +214,8 @@ afterAll(() => {
 
 describe.skipIf(!HAS_TOOLS)('every broken scenario: the printed fix, run, lets the caller in (issue 13 §4)', () => {
   it.concurrent.each(listScenarios().map((s) => s.name))('%s', async (name) => {
-    const outcome = await slot(() => prove(name));
+    const scenario = loadScenario(name);
+    const outcome: Outcome = scenario.fixProof ? { kind: 'skipped', why: scenario.fixProof.skip } : await firstDiagnosis(name).then((report) => slot(() => prove(scenario, report)));
     outcomes.set(name, outcome);
     // A net: up to three rounds of real CLIs, plus the wait for a slot; 97 s seen with two suites side by side.
   }, 400_000);
