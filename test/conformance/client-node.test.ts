@@ -243,7 +243,9 @@ describe("why eksdoctor loads kubeconfigs itself: client-node's merge of $KUBECO
     } catch (err) {
       return `throws: ${(err as Error).message.split('\n')[0]}`;
     } finally {
-      process.env.KUBECONFIG = saved;
+      // Assigning undefined would leave the string "undefined" for the files after this one in the worker.
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
     }
   };
   const ours = async (kubeconfig: string) => {
