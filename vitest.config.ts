@@ -7,10 +7,11 @@ const SWEEP_SUITES = ['test/e2e/fix-proof.test.ts', 'test/e2e/secrets.test.ts', 
 
 export default defineConfig({
   test: {
-    // The e2e files spend most of their time waiting on child processes (the CLI, the AWS CLI, kubectl),
-    // so three workers on two cores finish the suite in 340 s instead of 468 s (one worker, vitest's
-    // default here), measured 2026-12-02; four gained 13 s more and contended for CPU.
-    maxWorkers: 3,
+    // Two workers on two cores (vitest's default here is one). The files that wait most of their time
+    // take turns on one worker while the fix proof, with the sweep beside it, keeps both cores busy
+    // (test/setup/sequencer.ts). Three workers spent ~10% more CPU on the same work, contending for two
+    // cores, and the suite took longer: 262-296 s against 241-270 s of vitest's own time, measured 2026-12-02.
+    maxWorkers: 2,
     sequence: { sequencer: WaitersFirst },
     env: { PATH: pathPastShims() },
     testTimeout: 60_000,
