@@ -1,10 +1,10 @@
 /**
  * Issue 13 §4 "proven": for every broken scenario, the fix eksdoctor prints is run as a person would run
- * it and shown to work. The first diagnosis is the scenario's caller's (the built CLI's `auth -o json`, as
- * the scenario sweep recorded it: test/helpers/sweep.ts; the same CLI on the same scenario, run once for
- * every suite that reads it); take the root
- * causes' commands (the kubectl-only variant, never the eksctl alternative); fill the placeholders the fix
- * lists from the scenario's data (ADMIN_PROFILE → a profile this test adds for the admin the fix names);
+ * it and shown to work. Start from the caller's diagnosis (the built CLI's `auth -o json` as the scenario
+ * sweep recorded it, test/helpers/sweep.ts: the same CLI on the same scenario, run once for every suite
+ * that reads it); take the root causes' commands (the kubectl-only variant, never the eksctl
+ * alternative); fill the placeholders the fix lists from the scenario's data (ADMIN_PROFILE → a profile
+ * this test adds for the admin the fix names);
  * run each with the real AWS CLI (AWS_ENDPOINT_URL points it at the emulator: botocore ≥ 1.31 reads it)
  * and kubectl (`kubectl edit` through an editor that writes the fix's `insert` lines); diagnose again:
  * verdict pass, exit 0; and real `kubectl get pods` as the original caller succeeds. A scenario whose fix
