@@ -17,9 +17,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Files share their worker's processes and module cache instead of a fresh process each: ~0.7 s of CPU
-    // of start-up for each of 66 files, ~25 s of the suite's CPU in all (measured 2026-12-02). A file that
-    // changes process.env restores it (test/unit/emulator-home.test.ts, test/conformance/client-node.test.ts).
+    // of start-up for each of 66 files, ~25 s of the suite's CPU in all (measured 2026-12-02). So no file
+    // mocks a module (a module another file loaded first would stay unmocked), a file that changes
+    // process.env restores it, and the setup file resets what is process-wide (fast-check's configuration).
     isolate: false,
+    setupFiles: ['test/setup/per-file-globals.ts'],
     projects: [
       // Its own project so that the sweep runs only when one of these files is in the run.
       { extends: true, test: { name: 'scenario-sweep', include: SWEEP_SUITES, globalSetup: ['test/setup/scenario-sweep.ts'] } },

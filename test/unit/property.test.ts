@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import yaml from 'js-yaml';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalPrincipalArn, parseArn } from '../../src/facts/arn.js';
 import { mapIdentity, parseAwsAuthData, parseAwsAuthManifest, type AwsAuthConfig } from '../../src/facts/aws-auth.js';
 import { decodeEksToken } from '../../src/facts/eks-token.js';
@@ -15,20 +15,21 @@ import { AWS_AUTH_PROBLEM_RULES } from '../../src/checks/mapping/aws-auth.js';
 import { parseExecCredential } from '../../src/facts/exec-credential.js';
 import { parseStsAnswer } from '../../src/facts/token-replay.js';
 import { parseExecPlugin } from '../../src/facts/exec-plugin.js';
-import { loadKubeconfig } from '../../src/facts/kubeconfig.js';
+import { kubeconfigPaths, mergeKubeconfigs, type Kubeconfig } from '../../src/facts/kubeconfig.js';
 import { parseYaml } from '../../src/facts/yaml-file.js';
 
 /** A few hundred generated inputs per property by default; PROPERTY_RUNS=10000 for a long run (fixed seed either way). */
 const RUNS = Number(process.env.PROPERTY_RUNS) || 300;
 fc.configureGlobal({ seed: 20261125, numRuns: RUNS });
 
-// loadKubeconfig reads files: serve them from memory so 40,000 loads fit the time budget. Reading real
-// files (size limits, directories, devices, stdin) is tested through the CLI in test/e2e/hostile-input.test.ts.
-const files = vi.hoisted(() => new Map<string, string>());
-vi.mock('../../src/facts/yaml-file.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/facts/yaml-file.js')>();
-  return { ...real, readYamlFile: async (path: string) => (files.has(path) ? real.parseYaml(files.get(path)!) : real.readYamlFile(path)) };
-});
+// loadKubeconfig is kubeconfigPaths + readYamlFile (which parses with parseYaml what it read) +
+// mergeKubeconfigs; the properties load from memory through the same merge, so 40,000 loads fit the time
+// budget and no module is mocked (files share a worker's modules: vitest.config.ts). Reading real files
+// (size limits, directories, devices, stdin) is tested through the CLI in test/e2e/hostile-input.test.ts.
+function loadKubeconfigText(file: string, text: string): Kubeconfig {
+  const { paths, explicit } = kubeconfigPaths(file, {});
+  return mergeKubeconfigs(paths, [parseYaml(text)], explicit, {});
+}
 
 /** A failed check inside a property: cheaper than expect() in a 10,000-run loop, and fast-check shrinks on it. */
 function check(ok: boolean, what: string, detail?: unknown): void {
@@ -150,13 +151,10 @@ describe('parseYaml and loadKubeconfig', () => {
   });
 
   const file = '/virtual/kubeconfig.yaml';
-  const load = async (text: string) => {
-    files.set(file, text);
-    return { file, kc: await loadKubeconfig(file, {}) };
-  };
+  const load = async (text: string) => ({ file, kc: loadKubeconfigText(file, text) });
 
   /** What every load must satisfy, whatever the input. */
-  function expectSane(file: string, text: string, kc: Awaited<ReturnType<typeof loadKubeconfig>>): void {
+  function expectSane(file: string, text: string, kc: Kubeconfig): void {
     const lines = text.split(/\r\n?|\n/).length; // js-yaml counts CR as a line break too
     for (const p of kc.problems) {
       check(p.kind === 'invalid' || p.kind === 'not-found', 'kind', p);
