@@ -134,8 +134,9 @@ function replaceArnFix(e: MappingAt & AwsAuthContext & { suggestedArn: string },
   const sameArn = (arn: string) => (section === 'mapRoles' ? arn.toLowerCase() === e.suggestedArn.toLowerCase() : arn === e.suggestedArn);
   const other = t.awsAuth?.missing ? undefined : t.awsAuth?.[section].find((m) => sameArn(m.arn) && !sameEntry(m, e));
   if (other) {
+    const principal = section === 'mapRoles' ? 'role' : 'user';
     return lintFix(e, t, {
-      summary: `${where(e)} (${e.arn}) never matches, and ${e.suggestedArn} is already mapped in ${section} (groups: ${other.groups.join(', ') || 'none'}): remove the entry at ${where(e)}; written as ${e.suggestedArn}, it would be a second entry for the role, and the authenticator uses only one of the two. To give the role this entry's groups (${e.groups.join(', ') || 'none'}) instead, change them on the other entry.`,
+      summary: `${where(e)} (${e.arn}) never matches, and ${e.suggestedArn} is already mapped in ${section} (groups: ${other.groups.join(', ') || 'none'}): remove the entry at ${where(e)}; written as ${e.suggestedArn}, it would be a second entry for the ${principal}, and the authenticator uses only one of the two. To give the ${principal} this entry's groups (${e.groups.join(', ') || 'none'}) instead, change them on the other entry.`,
       sections: editedSections(t.awsAuth, e, undefined),
       eksctl: [`eksctl delete iamidentitymapping --cluster ${clusterOf(t)} --region ${regionOf(t)} --arn ${shq(e.arn)}`],
     });

@@ -137,7 +137,7 @@ export function inRecordingOrder<T extends SweepEntry>(entries: T[]): T[] {
  * Records every entry, `concurrency` CLIs at a time; a harness failure is recorded for its scenario, never
  * thrown. `onRecorded` gets each recording as it is done, so a suite may start on it before the rest.
  */
-export async function recordSweep(entries: SweepEntry[] = sweepEntries(), concurrency = 4, onRecorded?: (r: ScenarioRecording) => void): Promise<ScenarioRecording[]> {
+export async function recordSweep({ entries = sweepEntries(), concurrency = 4, onRecorded }: { entries?: SweepEntry[]; concurrency?: number; onRecorded?: (r: ScenarioRecording) => void } = {}): Promise<ScenarioRecording[]> {
   const out: ScenarioRecording[] = new Array(entries.length);
   await mapLimit(inRecordingOrder(entries).map((e) => ({ e, i: entries.indexOf(e) })), concurrency, async ({ e, i }) => {
     try {

@@ -25,16 +25,18 @@ declare module 'vitest' {
 /** How long a suite waits for the sweep the globalSetup started (it records every scenario once). */
 export const SWEEP_WAIT_MS = 300_000;
 
-/** Waits for `file` in the sweep's directory; a sweep that failed as a whole fails the caller with its error. */
-async function sweepFile<T>(file: string, notThere?: () => Error | undefined): Promise<T> {
+/**
+ * Waits for `file` in the sweep's directory; a sweep that failed as a whole fails the caller with its error.
+ * An entry's file is written before the whole sweep's, so once the whole is there an entry still missing is none.
+ */
+async function sweepFile<T>(file: string): Promise<T> {
   const dir = inject('scenarioSweepDir');
   if (!dir) throw new Error('no scenario sweep: run the suite with vitest.config.ts (its globalSetup test/setup/scenario-sweep.ts records the scenarios)');
   const until = Date.now() + SWEEP_WAIT_MS;
   for (;;) {
     if (existsSync(join(dir, SWEEP_ERROR_FILE))) throw new Error(`the scenario sweep failed:\n${readFileSync(join(dir, SWEEP_ERROR_FILE), 'utf8')}`);
     if (existsSync(join(dir, file))) return JSON.parse(readFileSync(join(dir, file), 'utf8')) as T;
-    const missing = notThere?.();
-    if (missing) throw missing;
+    if (file !== SWEEP_FILE && existsSync(join(dir, SWEEP_FILE))) throw new Error(`${file}: no such entry in the scenario sweep (${dir})`);
     if (Date.now() > until) throw new Error(`the scenario sweep did not write ${file} within ${SWEEP_WAIT_MS / 1000} s (${dir})`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -48,11 +50,7 @@ export async function scenarioSweep(): Promise<Map<string, ScenarioRecording>> {
 
 /** One entry's recording, as soon as the sweep has it (before the rest are done). */
 export async function sweptRecording(label: string): Promise<ScenarioRecording> {
-  const dir = inject('scenarioSweepDir');
-  // The whole sweep is written after every entry: without the entry by then, it is not one.
-  return sweepFile<ScenarioRecording>(sweepEntryFile(label), () =>
-    existsSync(join(dir, SWEEP_FILE)) && !existsSync(join(dir, sweepEntryFile(label))) ? new Error(`${label} is not an entry of the scenario sweep`) : undefined,
-  );
+  return sweepFile<ScenarioRecording>(sweepEntryFile(label));
 }
 
 /** The recorded report, or why there is none (with the run's exit code and stderr, so a crash shows itself). */

@@ -1,7 +1,8 @@
 /**
  * vitest globalSetup of the scenario-sweep project: records every scenario once (test/helpers/sweep.ts)
  * for the suites that read it. The sweep starts here and runs beside the other test files; the suites
- * wait for its file, or for one entry's (written as each is done). Teardown waits for it too, so no CLI or emulator outlives the run.
+ * wait for its file, or for one entry's (written as each is done). Teardown waits for it too, so no CLI
+ * or emulator outlives the run.
  */
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
@@ -11,7 +12,7 @@ export default function setup(project: TestProject): () => Promise<void> {
   const dir = sweepDir();
   project.provide('scenarioSweepDir', dir);
   const started = performance.now();
-  const done = recordSweep(undefined, undefined, (r) => writeSweepEntry(dir, r))
+  const done = recordSweep({ onRecorded: (r) => writeSweepEntry(dir, r) })
     .then((recordings) => {
       writeSweep(dir, recordings);
       console.log(`scenario sweep: ${recordings.length} scenarios recorded in ${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`);
